@@ -1,0 +1,45 @@
+package org.headcount.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Headcount's whole configuration, read once at start by {@link ConfigLoader}; every duration carries its unit.
+ *
+ * @param endpoint flush URL, or null to log hits only
+ * @param secret shared secret sent as {@code secret=} and used as HMAC key, or null
+ * @param redisUrl Redis for scale-out, or null for a single node
+ */
+public record Config(
+        long intervalMs,
+        URI endpoint,
+        String secret,
+        boolean discard,
+        long flushTimeoutMs,
+        int maxPendingBatches,
+        Path spoolDir,
+        int maxKeys,
+        int maxKeyLength,
+        boolean keyFromReferer,
+        boolean respectDoNotTrack,
+        double notifyDeltaRatio,
+        long notifyMinDelayMs,
+        long notifyMaxDelayMs,
+        long maxConnDurationMs,
+        int maxConnections,
+        int maxPages,
+        int maxPageLength,
+        long pageCleanDelayMs,
+        List<String> allowedOrigins,
+        URI redisUrl,
+        long nodeTimeoutMs) {
+
+    public Config {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    public boolean hasEndpoint() {
+        return endpoint != null;
+    }
+}

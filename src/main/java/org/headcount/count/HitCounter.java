@@ -1,0 +1,92 @@
+package org.headcount.count;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sums pixel hits per key in memory. Counting never waits: a hit goes into the current buffer, and
+ * {@link #drain()} swaps in a fresh buffer, waits for the few counting threads still inside the old one,
+ * then reads it, so every hit lands in exactly one drained batch.
+ */
+public final class HitCounter {
+
+    private final int maxKeys;
+    private final int maxKeyLength;
+    private volatile Buffer current;
+
+    public HitCounter(int maxKeys, int maxKeyLength) {
+        this.maxKeys = maxKeys;
+        this.maxKeyLength = maxKeyLength;
+        this.current = new Buffer(maxKeys);
+    }
+
+    /** Counts one hit for {@code key}; answers null when counted, else why not. */
+    public Ignored hit(String key) {
+        if (key == null || key.isEmpty()) {
+            return Ignored.NO_KEY;
+        }
+        if (key.length() > maxKeyLength) {
+            return Ignored.KEY_TOO_LONG;
+        }
+        for (;;) {
+            Buffer buffer = current;
+            buffer.writers.incrementAndGet();
+            try {
+                // A drain swapped buffers between our read and our entry: go round and use the new one.
+                if (buffer == current) {
+                    return buffer.add(key) ? null : Ignored.TOO_MANY_KEYS;
+                }
+            } finally {
+                buffer.writers.decrementAndGet();
+            }
+        }
+    }
+
+    /** Takes every hit counted so far, leaving an empty counter; hits counted meanwhile go to the next drain. */
+    public synchronized Map<String, Long> drain() {
+        Buffer old = current;
+        current = new Buffer(maxKeys);
+        while (old.writers.get() != 0) {
+            Thread.onSpinWait();
+        }
+        return old.snapshot();
+    }
+
+    /** Distinct keys counted since the last drain. */
+    public int pendingKeys() {
+        return current.hits.size();
+    }
+
+    private static final class Buffer {
+        final ConcurrentHashMap<String, LongAdder> hits = new ConcurrentHashMap<>();
+        final AtomicInteger writers = new AtomicInteger();
+        final AtomicInteger keys = new AtomicInteger();
+        final int maxKeys;
+
+        Buffer(int maxKeys) {
+            this.maxKeys = maxKeys;
+        }
+
+        boolean add(String key) {
+            LongAdder adder = hits.get(key);
+            if (adder == null) {
+                adder = hits.computeIfAbsent(key, k -> keys.getAndUpdate(n -> Math.min(n + 1, maxKeys)) < maxKeys
+                        ? new LongAdder() : null);
+                if (adder == null) {
+                    return false;
+                }
+            }
+            adder.increment();
+            return true;
+        }
+
+        Map<String, Long> snapshot() {
+            Map<String, Long> batch = new HashMap<>(hits.size() * 4 / 3 + 1);
+            hits.forEach((key, adder) -> batch.put(key, adder.sum()));
+            return batch;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.headcount.web;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.headcount.config.Config;
+import org.headcount.config.ConfigLoader;
+import org.headcount.count.HitCounter;
+import org.headcount.flush.FlushClient;
+import org.headcount.flush.FlushScheduler;
+import org.headcount.flush.Flusher;
+import org.headcount.flush.Spool;
+
+/** Starts Headcount's parts when the WAR is deployed and stops them, in reverse order, when it is undeployed. */
+@WebListener
+public final class HeadcountListener implements ServletContextListener {
+
+    private static final System.Logger LOG = System.getLogger(HeadcountListener.class.getName());
+    static final String SPOOL_FILE = "headcount-spool.json";
+
+    private Jsonb jsonb;
+    private FlushScheduler flush;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Config config = ConfigLoader.standard(context::getInitParameter).load(tempDir(context));
+        jsonb = JsonbBuilder.create();
+        HitCounter counter = new HitCounter(config.maxKeys(), config.maxKeyLength());
+        FlushClient client = config.hasEndpoint()
+                ? new FlushClient(config.endpoint(), config.secret(), Duration.ofMillis(config.flushTimeoutMs()))
+                : null;
+        Flusher flusher = new Flusher(counter::drain, client, config.discard(), config.maxPendingBatches(),
+                new Spool(config.spoolDir().resolve(SPOOL_FILE), jsonb), jsonb);
+        flush = new FlushScheduler(flusher, config.intervalMs());
+
+        Attributes.put(context, Config.class, config);
+        Attributes.put(context, Jsonb.class, jsonb);
+        Attributes.put(context, HitCounter.class, counter);
+        Attributes.put(context, FlushScheduler.class, flush);
+        LOG.log(System.Logger.Level.INFO, "Headcount started: flushing every {0}ms to {1}", config.intervalMs(),
+                config.hasEndpoint() ? config.endpoint() : "the log only (no endpoint set)");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        Attributes.remove(context, FlushScheduler.class);
+        Attributes.remove(context, HitCounter.class);
+        Attributes.remove(context, Jsonb.class);
+        Attributes.remove(context, Config.class);
+        if (flush != null) {
+            flush.close();
+        }
+        if (jsonb != null) {
+            try {
+                jsonb.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "Closing JSON-B failed: {0}", e.getMessage());
+            }
+        }
+    }
+
+    private static Path tempDir(ServletContext context) {
+        Object dir = context.getAttribute(ServletContext.TEMPDIR);
+        return dir instanceof File file ? file.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+}
