@@ -1,13 +1,15 @@
 package org.headcount.config;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.Reader;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 
 /** Reads a Pixel Ping {@code config.json} as a settings source, so a Pixel Ping deployment moves over unchanged. */
@@ -20,18 +22,14 @@ final class PixelPingConfigFile {
     private PixelPingConfigFile() {
     }
 
-    @SuppressWarnings("unchecked")
     static ConfigLoader.Source read(Path file) {
-        Map<String, Object> json;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8); Jsonb jsonb = JsonbBuilder.create()) {
-            json = jsonb.fromJson(reader, Map.class);
+        JsonObject json;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             JsonReader parser = Json.createReader(reader)) {
+            json = parser.readObject();
         } catch (Exception e) {
             throw new ConfigException("Invalid Headcount configuration: config=\"" + file
-                    + "\": expected a readable Pixel Ping config.json (a JSON object): " + e.getMessage(), e);
-        }
-        if (json == null) {
-            throw new ConfigException("Invalid Headcount configuration: config=\"" + file
-                    + "\": expected a JSON object, found null", null);
+                    + "\": expected a readable Pixel Ping config.json holding a JSON object (" + e + ")", e);
         }
         for (String key : json.keySet()) {
             if (CONTAINER_OWNED.contains(key)) {
@@ -39,13 +37,20 @@ final class PixelPingConfigFile {
                         + "set it in tomcat-conf/server.xml (see the README, HTTPS)", file, key);
             }
         }
-        return new ConfigLoader.Source("Pixel Ping config " + file, name -> USED.contains(name) ? text(json.get(name)) : null);
+        return new ConfigLoader.Source("Pixel Ping config " + file,
+                name -> USED.contains(name) ? text(json.get(name)) : null);
     }
 
-    private static String text(Object value) {
-        if (value instanceof BigDecimal number) {
-            return number.stripTrailingZeros().toPlainString();
+    private static String text(JsonValue value) {
+        if (value == null || value == JsonValue.NULL) {
+            return null;
         }
-        return value == null ? null : value.toString();
+        if (value instanceof JsonString string) {
+            return string.getString();
+        }
+        if (value instanceof JsonNumber number) {
+            return number.bigDecimalValue().stripTrailingZeros().toPlainString();
+        }
+        return value.toString();
     }
 }

@@ -1,0 +1,88 @@
+package org.headcount.count;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class HitCounterTest {
+
+    @Test
+    void countsHitsPerKeyAndDrainEmptiesTheCounter() {
+        HitCounter counter = new HitCounter(100, 512);
+        for (String key : List.of("a", "b", "a", "__proto__", "constructor", "a", "ü\u0000")) {
+            assertNull(counter.hit(key), "hit for " + key + " should count");
+        }
+        assertEquals(Map.of("a", 3L, "b", 1L, "__proto__", 1L, "constructor", 1L, "ü\u0000", 1L), counter.drain(),
+                "drained batch");
+        assertEquals(Map.of(), counter.drain(), "a second drain finds nothing");
+    }
+
+    @Test
+    void refusesKeysAtTheLimits() {
+        HitCounter counter = new HitCounter(2, 4);
+        assertEquals(Ignored.NO_KEY, counter.hit(null), "null key");
+        assertEquals(Ignored.NO_KEY, counter.hit(""), "empty key");
+        assertNull(counter.hit("abcd"), "a key of exactly maxKeyLength counts");
+        assertEquals(Ignored.KEY_TOO_LONG, counter.hit("abcde"), "one past maxKeyLength");
+        assertNull(counter.hit("k2"), "the second distinct key (= maxKeys) counts");
+        assertEquals(Ignored.TOO_MANY_KEYS, counter.hit("k3"), "a third distinct key is one past maxKeys");
+        assertNull(counter.hit("abcd"), "keys already in the batch still count at the limit");
+        assertEquals(Map.of("abcd", 2L, "k2", 1L), counter.drain(), "batch at the limit");
+        assertNull(counter.hit("k3"), "after a drain the new batch has room again");
+    }
+
+    @Test
+    void noHitIsLostOrCountedTwiceWhileFlushesRunInALoop() throws Exception {
+        int threads = 8;
+        int hitsPerThread = 250_000;
+        HitCounter counter = new HitCounter(100_000, 512);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            workers.add(pool.submit(() -> {
+                start.await();
+                for (int i = 0; i < hitsPerThread; i++) {
+                    counter.hit("key-" + (i % 1000) + (i % 2 == 0 ? "" : "-t" + thread));
+                }
+                return null;
+            }));
+        }
+        AtomicBoolean hammering = new AtomicBoolean(true);
+        long flushed = 0;
+        int flushes = 0;
+        start.countDown();
+        Future<?> done = pool.submit(() -> {
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+            hammering.set(false);
+            return null;
+        });
+        while (hammering.get()) {
+            flushed += sum(counter.drain());
+            flushes++;
+        }
+        done.get();
+        flushed += sum(counter.drain());
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        assertEquals((long) threads * hitsPerThread, flushed,
+                "sum of all " + flushes + " flushed batches + remainder must equal the hits sent");
+    }
+
+    private static long sum(Map<String, Long> batch) {
+        return batch.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

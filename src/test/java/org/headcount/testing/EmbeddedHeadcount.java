@@ -1,0 +1,86 @@
+package org.headcount.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.servlets.DefaultServlet;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * The built headcount.war deployed at /headcount in an embedded Tomcat 11 on port 0, with
+ * context-params as its configuration and two users: {@code admin} (role headcount-admin) and {@code viewer} (none).
+ */
+public final class EmbeddedHeadcount implements AutoCloseable {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-secret";
+    public static final String VIEWER = "viewer";
+    public static final String VIEWER_PASSWORD = "viewer-secret";
+
+    private final Tomcat tomcat = new Tomcat();
+    private final Context context;
+    private boolean closed;
+
+    private EmbeddedHeadcount(Map<String, String> params) throws LifecycleException, IOException {
+        Path base = Files.createTempDirectory("headcount-tomcat");
+        Files.createDirectories(base.resolve("webapps"));
+        tomcat.setBaseDir(base.toString());
+        tomcat.setPort(0);
+        tomcat.getHost().setAppBase(base.resolve("webapps").toString());
+        tomcat.addUser(ADMIN, ADMIN_PASSWORD);
+        tomcat.addRole(ADMIN, "headcount-admin");
+        tomcat.addUser(VIEWER, VIEWER_PASSWORD);
+        // The default web.xml would add a JSP servlet this classpath lacks; static files need the DefaultServlet.
+        tomcat.setAddDefaultWebXmlToWebapp(false);
+        context = tomcat.addWebapp("/headcount", war().toString());
+        Tomcat.addServlet(context, "default", new DefaultServlet());
+        context.addServletMappingDecoded("/", "default");
+        Tomcat.addDefaultMimeTypeMappings(context);
+        params.forEach(context::addParameter);
+        tomcat.getConnector();
+        tomcat.start();
+    }
+
+    /** Deploys the WAR with {@code params} as context-params; check {@link #deployed()} when a failure is expected. */
+    public static EmbeddedHeadcount start(Map<String, String> params) throws LifecycleException, IOException {
+        return new EmbeddedHeadcount(params);
+    }
+
+    public static Path war() {
+        String war = System.getProperty("headcount.war", "target/headcount.war");
+        File file = new File(war);
+        if (!file.isFile()) {
+            throw new IllegalStateException(war + " is missing: integration tests run after mvn package");
+        }
+        return file.toPath().toAbsolutePath();
+    }
+
+    public boolean deployed() {
+        return context.getState() == LifecycleState.STARTED;
+    }
+
+    public int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + "/headcount" + pathAndQuery);
+    }
+
+    /** Undeploys (running the final flush) and stops Tomcat. Idempotent. */
+    @Override
+    public void close() throws LifecycleException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}
