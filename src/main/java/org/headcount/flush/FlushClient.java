@@ -11,22 +11,46 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** POSTs a batch to the endpoint in Pixel Ping's wire format, plus the Idempotency-Key and signature headers. */
-public final class FlushClient {
+public final class FlushClient implements AutoCloseable {
 
     private final URI endpoint;
     private final String secret;
     private final Duration timeout;
+    private final ExecutorService executor;
     private final HttpClient http;
 
     public FlushClient(URI endpoint, String secret, Duration timeout) {
         this.endpoint = endpoint;
         this.secret = secret;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        // Our own executor, so the client's worker threads end with the webapp instead of outliving it.
+        this.executor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "headcount-flush-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // The client's selector thread inherits the context class loader and lives until the client is collected:
+        // it must not pin this webapp's loader after an undeploy.
+        Thread thread = Thread.currentThread();
+        ClassLoader webapp = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(executor).build();
+        } finally {
+            thread.setContextClassLoader(webapp);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
     }
 
     /** Sends {@code json} as batch {@code id}; returns normally only on a 2xx answer. */

@@ -93,7 +93,14 @@ public final class Flusher {
 
     /** The final flush at shutdown: one more try, then whatever is still undelivered goes to the spool. */
     public FlushResult flushAndSpool() throws InterruptedException {
-        FlushResult last = flush();
+        FlushResult last;
+        try {
+            last = flush();
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+        }
         if (!pending.isEmpty()) {
             try {
                 spool.write(List.copyOf(pending));

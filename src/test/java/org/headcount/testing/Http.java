@@ -35,6 +35,21 @@ public final class Http {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Sends {@code request} byte for byte over a plain socket and answers the response head (status line and
+     * headers): for requests {@link java.net.http.HttpClient} refuses to send, such as malformed escapes.
+     */
+    public static String raw(int port, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int end = response.indexOf("\r\n\r\n");
+            return end < 0 ? response : response.substring(0, end);
+        }
+    }
+
     public static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
