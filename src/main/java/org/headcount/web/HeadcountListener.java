@@ -6,6 +6,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +19,10 @@ import org.headcount.flush.FlushClient;
 import org.headcount.flush.FlushScheduler;
 import org.headcount.flush.Flusher;
 import org.headcount.flush.Spool;
+import org.headcount.live.LiveConfigurator;
+import org.headcount.live.LiveEndpoint;
+import org.headcount.live.Notifier;
+import org.headcount.live.PresenceRegistry;
 
 /** Starts Headcount's parts when the WAR is deployed and stops them, in reverse order, when it is undeployed. */
 @WebListener
@@ -26,6 +33,7 @@ public final class HeadcountListener implements ServletContextListener {
 
     private Jsonb jsonb;
     private FlushScheduler flush;
+    private Notifier notifier;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -39,11 +47,15 @@ public final class HeadcountListener implements ServletContextListener {
         Flusher flusher = new Flusher(counter::drain, client, config.discard(), config.maxPendingBatches(),
                 new Spool(config.spoolDir().resolve(SPOOL_FILE), jsonb), jsonb);
         flush = new FlushScheduler(flusher, config.intervalMs());
+        PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000);
+        notifier = new Notifier(registry);
+        addLiveEndpoint(context, new LiveConfigurator(registry, config.allowedOrigins(), notifier.closer()));
 
         Attributes.put(context, Config.class, config);
         Attributes.put(context, Jsonb.class, jsonb);
         Attributes.put(context, HitCounter.class, counter);
         Attributes.put(context, FlushScheduler.class, flush);
+        Attributes.put(context, PresenceRegistry.class, registry);
         LOG.log(System.Logger.Level.INFO, "Headcount started: flushing every {0}ms to {1}", config.intervalMs(),
                 config.hasEndpoint() ? config.endpoint() : "the log only (no endpoint set)");
     }
@@ -51,10 +63,14 @@ public final class HeadcountListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
+        Attributes.remove(context, PresenceRegistry.class);
         Attributes.remove(context, FlushScheduler.class);
         Attributes.remove(context, HitCounter.class);
         Attributes.remove(context, Jsonb.class);
         Attributes.remove(context, Config.class);
+        if (notifier != null) {
+            notifier.close();
+        }
         if (flush != null) {
             flush.close();
         }
@@ -64,6 +80,19 @@ public final class HeadcountListener implements ServletContextListener {
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "Closing JSON-B failed: {0}", e.getMessage());
             }
+        }
+    }
+
+    private static void addLiveEndpoint(ServletContext context, LiveConfigurator configurator) {
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            throw new IllegalStateException("This container offers no Jakarta WebSocket; /live needs it");
+        }
+        try {
+            container.addEndpoint(ServerEndpointConfig.Builder.create(LiveEndpoint.class, "/live")
+                    .configurator(configurator).build());
+        } catch (DeploymentException e) {
+            throw new IllegalStateException("Could not add the /live WebSocket endpoint", e);
         }
     }
 

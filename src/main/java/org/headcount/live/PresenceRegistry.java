@@ -1,0 +1,237 @@
+package org.headcount.live;
+
+import jakarta.json.bind.Jsonb;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.headcount.config.Config;
+import org.headcount.live.Subscriber.Closing;
+
+/**
+ * Who is on which page right now. Joins and leaves are lock-free; {@link #tick} (the notifier's
+ * one thread) tells each changed page's members when the throttle allows, with one JSON text per page.
+ */
+public final class PresenceRegistry {
+
+    private final Config config;
+    private final Throttle throttle;
+    private final Jsonb jsonb;
+    private final LongSupplier clockMs;
+    private final ConcurrentHashMap<String, Page> pages = new ConcurrentHashMap<>();
+    private final Set<Page> dirty = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Subscriber, Long> watchers = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean changedSinceWatchFrame;
+    private long lastWatchFrameMs;
+    private final AtomicLong serializations = new AtomicLong();
+
+    /** {@code clockMs} is a monotonic millisecond clock (tests pass their own). */
+    public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs) {
+        this.config = config;
+        this.throttle = new Throttle(config.notifyDeltaRatio(), config.notifyMinDelayMs(), config.notifyMaxDelayMs());
+        this.jsonb = jsonb;
+        this.clockMs = clockMs;
+    }
+
+    /** A subscriber's place on a page, to hand back to {@link #leave}. */
+    public record Member(Page page, Subscriber subscriber) {}
+
+    /**
+     * Adds {@code subscriber} to {@code pageName} and sends it the page's count at once.
+     * Never trust the client: the name is any string, refused only when empty, too long or one page too many.
+     */
+    public Member join(String pageName, Subscriber subscriber) throws Refused {
+        checkName(pageName);
+        reserveConnection();
+        long now = clockMs.getAsLong();
+        Page page = pages.compute(pageName, (name, existing) -> {
+            Page p = existing;
+            if (p == null) {
+                if (pages.size() >= config.maxPages()) {
+                    return null;
+                }
+                p = new Page(name, System.currentTimeMillis(), now);
+            }
+            p.members.put(subscriber, now);
+            p.connections.incrementAndGet();
+            return p;
+        });
+        if (page == null) {
+            connections.decrementAndGet();
+            throw new Refused("too many pages (maxPages " + config.maxPages() + ")");
+        }
+        changed(page);
+        subscriber.send(frame(page.name, page.online()));
+        return new Member(page, subscriber);
+    }
+
+    /**
+     * Refuses what {@link #join} would refuse, before a transport commits to a response: a bad name, or no room
+     * now (join still has the last word, since room can run out in between).
+     */
+    public void check(String pageName) throws Refused {
+        checkName(pageName);
+        if (connections.get() >= config.maxConnections()) {
+            throw new Refused("too many connections (maxConnections " + config.maxConnections() + ")");
+        }
+        if (!pages.containsKey(pageName) && pages.size() >= config.maxPages()) {
+            throw new Refused("too many pages (maxPages " + config.maxPages() + ")");
+        }
+    }
+
+    private void checkName(String pageName) throws Refused {
+        if (pageName == null || pageName.isEmpty()) {
+            throw new Refused("page required");
+        }
+        if (pageName.length() > config.maxPageLength()) {
+            throw new Refused("page longer than " + config.maxPageLength() + " characters");
+        }
+    }
+
+    /** Removes a member; safe to call more than once. */
+    public void leave(Member member) {
+        Page page = member.page();
+        if (page.members.remove(member.subscriber()) != null) {
+            connections.decrementAndGet();
+            if (page.members.isEmpty()) {
+                page.emptySinceMs = clockMs.getAsLong();
+            }
+            changed(page);
+        }
+    }
+
+    /** Adds a watcher of every page, who is not counted on any; it gets the all-pages frame at once. */
+    public void watch(Subscriber watcher) throws Refused {
+        reserveConnection();
+        watchers.put(watcher, clockMs.getAsLong());
+        watcher.send(allPagesFrame());
+    }
+
+    public void unwatch(Subscriber watcher) {
+        if (watchers.remove(watcher) != null) {
+            connections.decrementAndGet();
+        }
+    }
+
+    private void reserveConnection() throws Refused {
+        if (connections.incrementAndGet() > config.maxConnections()) {
+            connections.decrementAndGet();
+            throw new Refused("too many connections (maxConnections " + config.maxConnections() + ")");
+        }
+    }
+
+    private void changed(Page page) {
+        dirty.add(page);
+        changedSinceWatchFrame = true;
+    }
+
+    /** Live connections on this node, watchers included. */
+    public int connections() {
+        return connections.get();
+    }
+
+    public int pages() {
+        return pages.size();
+    }
+
+    public int online(String pageName) {
+        Page page = pages.get(pageName);
+        return page == null ? 0 : page.online();
+    }
+
+    /** How many frames were serialized: one per page per notice, however many members it has. */
+    public long serializations() {
+        return serializations.get();
+    }
+
+    /** Audience Meter's {@code /stats}: every known page, sorted by name. */
+    public Map<String, Frames.PageStats> stats() {
+        Map<String, Frames.PageStats> stats = new TreeMap<>();
+        pages.forEach((name, p) -> stats.put(name, new Frames.PageStats(p.createdEpochMs / 1000, p.connections.get(), p.online())));
+        return stats;
+    }
+
+    /** The notifier's work: notices for changed pages and watchers, then expiry of long connections and empty pages. */
+    public void tick() {
+        long now = clockMs.getAsLong();
+        for (Iterator<Page> it = dirty.iterator(); it.hasNext(); ) {
+            Page page = it.next();
+            it.remove(); // before reading the count: a change from here on marks the page again
+            int online = page.online();
+            if (throttle.due(page.lastSent, online, now - page.lastSentMs)) {
+                Frame frame = frame(page.name, online);
+                page.members.keySet().forEach(member -> member.send(frame));
+                page.lastSent = online;
+                page.lastSentMs = now;
+            } else if (online != page.lastSent) {
+                dirty.add(page);
+            }
+        }
+        if (changedSinceWatchFrame && !watchers.isEmpty() && now - lastWatchFrameMs >= config.notifyMinDelayMs()) {
+            changedSinceWatchFrame = false;
+            lastWatchFrameMs = now;
+            Frame frame = allPagesFrame();
+            watchers.keySet().forEach(watcher -> watcher.send(frame));
+        }
+    }
+
+    /** Closes connections older than maxConnDuration and forgets pages empty for pageCleanDelay. */
+    public void sweep() {
+        long now = clockMs.getAsLong();
+        long maxAge = config.maxConnDurationMs();
+        pages.forEach((name, page) -> {
+            if (maxAge > 0) {
+                page.members.forEach((member, joined) -> {
+                    if (now - joined >= maxAge) {
+                        member.close(Closing.EXPIRED);
+                    }
+                });
+            }
+            pages.computeIfPresent(name, (n, p) ->
+                    p.members.isEmpty() && now - p.emptySinceMs >= config.pageCleanDelayMs() && !dirty.contains(p) ? null : p);
+        });
+        if (maxAge > 0) {
+            watchers.forEach((watcher, joined) -> {
+                if (now - joined >= maxAge) {
+                    watcher.close(Closing.EXPIRED);
+                }
+            });
+        }
+    }
+
+    /** Keeps idle connections open through proxies. */
+    public void heartbeat() {
+        pages.values().forEach(page -> page.members.keySet().forEach(Subscriber::heartbeat));
+        watchers.keySet().forEach(Subscriber::heartbeat);
+    }
+
+    /** Ends every connection: the server is stopping. */
+    public void closeAll() {
+        pages.values().forEach(page -> page.members.keySet().forEach(member -> member.close(Closing.SHUTDOWN)));
+        watchers.keySet().forEach(watcher -> watcher.close(Closing.SHUTDOWN));
+    }
+
+    private Frame frame(String page, int online) {
+        serializations.incrementAndGet();
+        return new Frame(page, online, jsonb.toJson(new Frames.PageCount(page, online)));
+    }
+
+    private Frame allPagesFrame() {
+        Map<String, Integer> counts = new TreeMap<>();
+        int total = 0;
+        for (Page page : pages.values()) {
+            int online = page.online();
+            if (online > 0) {
+                counts.put(page.name, online);
+                total += online;
+            }
+        }
+        serializations.incrementAndGet();
+        return new Frame(null, total, jsonb.toJson(new Frames.AllPages(total, counts)));
+    }
+}

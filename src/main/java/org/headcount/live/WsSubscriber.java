@@ -1,0 +1,110 @@
+package org.headcount.live;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A live connection over WebSocket. One async send at a time per session (the API forbids overlapping
+ * ones); the rest wait in a queue of at most {@link #BACKLOG_LIMIT}, past which the session is closed 1013.
+ */
+final class WsSubscriber implements Subscriber, SendHandler {
+
+    /** Frames a session may have waiting before it counts as too slow. */
+    static final int BACKLOG_LIMIT = 16;
+    /** Tomcat's cap on a blocking send, which includes the close frame: a stuck client must not hold a closer. */
+    static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    static final long CLOSE_TIMEOUT_MS = 2_000;
+    private static final int MAX_REASON_BYTES = 123;
+    private static final System.Logger LOG = System.getLogger(WsSubscriber.class.getName());
+
+    private final Session session;
+    private final Executor closer;
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    WsSubscriber(Session session, Executor closer) {
+        this.session = session;
+        this.closer = closer;
+        session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT_MS);
+    }
+
+    @Override
+    public void send(Frame frame) {
+        if (closing.get()) {
+            return;
+        }
+        if (waiting.incrementAndGet() > BACKLOG_LIMIT) {
+            close(Closing.TOO_SLOW);
+            return;
+        }
+        queue.add(frame.json());
+        sendNext();
+    }
+
+    private void sendNext() {
+        while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
+            String next = queue.poll();
+            if (next != null) {
+                try {
+                    session.getAsyncRemote().sendText(next, this);
+                    return;
+                } catch (RuntimeException e) {
+                    close(Closing.TOO_SLOW); // the session is already closing
+                }
+            }
+            sending.set(false);
+        }
+    }
+
+    @Override
+    public void onResult(SendResult result) {
+        waiting.decrementAndGet();
+        sending.set(false);
+        if (result.isOK()) {
+            sendNext();
+        } else {
+            close(Closing.TOO_SLOW);
+        }
+    }
+
+    @Override
+    public void heartbeat() {
+        // Browsers answer pings, but an idle WebSocket stays open without them; proxies see the frames we send.
+    }
+
+    @Override
+    public void close(Closing why) {
+        close(why.code, why.reason);
+    }
+
+    /** Closes with {@code code} and {@code reason}, off the caller's thread: a close waits for a send in flight. */
+    void close(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        queue.clear();
+        CloseReason closeReason = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason));
+        closer.execute(() -> {
+            try {
+                session.close(closeReason);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Closing a WebSocket session failed: {0}", e.getMessage());
+            }
+        });
+    }
+
+    private static String truncate(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        return bytes.length <= MAX_REASON_BYTES ? reason : new String(bytes, 0, MAX_REASON_BYTES - 3, StandardCharsets.UTF_8);
+    }
+}
