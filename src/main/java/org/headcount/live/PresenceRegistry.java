@@ -1,7 +1,9 @@
 package org.headcount.live;
 
 import jakarta.json.bind.Jsonb;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -159,9 +161,12 @@ public final class PresenceRegistry {
     /** The notifier's work: notices for changed pages and watchers, then expiry of long connections and empty pages. */
     public void tick() {
         long now = clockMs.getAsLong();
+        List<Page> changed = new ArrayList<>(dirty.size());
         for (Iterator<Page> it = dirty.iterator(); it.hasNext(); ) {
-            Page page = it.next();
+            changed.add(it.next());
             it.remove(); // before reading the count: a change from here on marks the page again
+        }
+        for (Page page : changed) {
             int online = page.online();
             if (throttle.due(page.lastSent, online, now - page.lastSentMs)) {
                 Frame frame = frame(page.name, online);
@@ -169,7 +174,7 @@ public final class PresenceRegistry {
                 page.lastSent = online;
                 page.lastSentMs = now;
             } else if (online != page.lastSent) {
-                dirty.add(page);
+                dirty.add(page); // not yet: ask again next tick
             }
         }
         if (changedSinceWatchFrame && !watchers.isEmpty() && now - lastWatchFrameMs >= config.notifyMinDelayMs()) {

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.headcount.flush.FlushResult;
 import org.headcount.flush.FlushScheduler;
+import org.headcount.live.PresenceRegistry;
 
 /** {@code /health}: UP with the last flush, or 503 when the flush thread is gone or the last flushes all failed. */
 @WebServlet(urlPatterns = "/health")
@@ -17,15 +18,17 @@ public final class HealthServlet extends HttpServlet {
 
     /** The health document. */
     public record Health(String status, long uptimeSeconds, FlushResult lastFlush, int pendingBatches,
-                         int consecutiveFailedFlushes) {}
+                         int consecutiveFailedFlushes, int liveConnections, int livePages) {}
 
     private FlushScheduler flush;
+    private PresenceRegistry registry;
     private Jsonb jsonb;
     private final long startedMs = System.currentTimeMillis();
 
     @Override
     public void init() {
         flush = Attributes.get(getServletContext(), FlushScheduler.class);
+        registry = Attributes.get(getServletContext(), PresenceRegistry.class);
         jsonb = Attributes.get(getServletContext(), Jsonb.class);
     }
 
@@ -33,7 +36,7 @@ public final class HealthServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean up = flush.running() && flush.consecutiveFailures() < FAILED_FLUSHES_FOR_DOWN;
         Health health = new Health(up ? "UP" : "DOWN", (System.currentTimeMillis() - startedMs) / 1000, flush.last(),
-                flush.pendingBatches(), flush.consecutiveFailures());
+                flush.pendingBatches(), flush.consecutiveFailures(), registry.connections(), registry.pages());
         Json.send(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE, jsonb, health);
     }
 }

@@ -1,0 +1,89 @@
+package org.headcount.testing;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A WebSocket client over a plain socket, for what a polite client cannot do: never read, or see close
+ * codes (like 1013) that Tomcat's own client rejects as protocol errors although browsers accept them.
+ */
+public final class RawWebSocket implements AutoCloseable {
+
+    /** The server's close frame: its code, or -1 when the connection ended without one. */
+    public record Close(int code, String reason) {}
+
+    private final Socket socket;
+    private final DataInputStream in;
+
+    private RawWebSocket(Socket socket, DataInputStream in) {
+        this.socket = socket;
+        this.in = in;
+    }
+
+    /** Opens {@code path} (from the context root, e.g. {@code /headcount/live?watch=all}) with a receive buffer of {@code receiveBuffer} bytes. */
+    public static RawWebSocket open(int port, String path, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        InputStream raw = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = raw.read();
+            if (b < 0) {
+                throw new IOException("connection closed during the handshake: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("not upgraded: " + head);
+        }
+        return new RawWebSocket(socket, new DataInputStream(raw));
+    }
+
+    /** Reads frames, skipping data, until the server's close frame or the end of the connection. */
+    public Close readUntilClose() throws IOException {
+        try {
+            for (;;) {
+                int first = in.read();
+                if (first < 0) {
+                    return new Close(-1, "");
+                }
+                int opcode = first & 0x0F;
+                long length = in.readUnsignedByte() & 0x7F; // server frames are unmasked
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = new byte[(int) length];
+                in.readFully(payload);
+                if (opcode == 0x8) {
+                    int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
+                    String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+                    return new Close(code, reason);
+                }
+            }
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return new Close(-1, "");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
