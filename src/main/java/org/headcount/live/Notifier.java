@@ -15,7 +15,7 @@ public final class Notifier implements AutoCloseable {
 
     static final long TICK_MS = 50;
     static final long SWEEP_MS = 1_000;
-    static final long HEARTBEAT_MS = 15_000;
+    static final long HEARTBEAT_MS = 10_000;
     private static final int CLOSER_THREADS = 2;
     private static final long STOP_WAIT_MS = 5_000;
     private static final System.Logger LOG = System.getLogger(Notifier.class.getName());
