@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.headcount.DaemonThreads;
 
 /** POSTs a batch to the endpoint in Pixel Ping's wire format, plus the Idempotency-Key and signature headers. */
 public final class FlushClient implements AutoCloseable {
@@ -30,11 +31,7 @@ public final class FlushClient implements AutoCloseable {
         this.secret = secret;
         this.timeout = timeout;
         // Our own executor, so the client's worker threads end with the webapp instead of outliving it.
-        this.executor = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "headcount-flush-http");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.named("headcount-flush-http"));
         // The client's selector thread inherits the context class loader and lives until the client is collected:
         // it must not pin this webapp's loader after an undeploy.
         Thread thread = Thread.currentThread();

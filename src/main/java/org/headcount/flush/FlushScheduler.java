@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.headcount.DaemonThreads;
 
 /**
  * Runs the {@link Flusher} every interval on one named daemon thread, which also serves forced flushes,
@@ -26,11 +27,7 @@ public final class FlushScheduler implements AutoCloseable {
 
     public FlushScheduler(Flusher flusher, long intervalMs) {
         this.flusher = flusher;
-        this.executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "headcount-flush");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("headcount-flush"));
         // Batches spooled by the last run go out at once rather than an interval later.
         long firstDelayMs = flusher.pendingBatches() > 0 ? 0 : intervalMs;
         executor.scheduleWithFixedDelay(this::tick, firstDelayMs, intervalMs, TimeUnit.MILLISECONDS);

@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.headcount.DaemonThreads;
 
 /**
  * The live side's background work on one named daemon thread: notices every {@link #TICK_MS}, expiry
@@ -21,8 +22,8 @@ public final class Notifier implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Notifier.class.getName());
 
     private final PresenceRegistry registry;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("headcount-live"));
-    private final ExecutorService closer = Executors.newFixedThreadPool(CLOSER_THREADS, daemon("headcount-live-close"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("headcount-live"));
+    private final ExecutorService closer = Executors.newFixedThreadPool(CLOSER_THREADS, DaemonThreads.named("headcount-live-close"));
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public Notifier(PresenceRegistry registry) {
@@ -67,11 +68,4 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 }
