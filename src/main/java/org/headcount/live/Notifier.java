@@ -67,5 +67,4 @@ public final class Notifier implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
 }
