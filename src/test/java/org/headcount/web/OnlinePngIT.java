@@ -1,0 +1,271 @@
+package org.headcount.web;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.headcount.live.PngRenderer;
+import org.headcount.live.PngStreamSubscriber;
+import org.headcount.testing.EmbeddedHeadcount;
+import org.headcount.testing.Eventually;
+import org.headcount.testing.Http;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The streamed PNG counter over real HTTP: multipart framing part by part, and each stream counted on its Referer page. */
+class OnlinePngIT {
+
+    /** How long a change may take to reach a stream or /stats: notifyMinDelay is 100ms here, so this is all slack. */
+    static final Duration PROMPTLY = Duration.ofSeconds(10);
+    /**
+     * Tomcat learns that a streaming client went away only when a write to it fails, and the first write after a
+     * clean close still succeeds; the notifier's heartbeat (Notifier.HEARTBEAT_MS, 15 s) writes to every stream,
+     * so an idle page sees a leave within two heartbeats.
+     */
+    static final Duration LEAVE_SEEN_WITHIN = Duration.ofSeconds(2 * 15 + 5);
+    private static final Jsonb JSONB = JsonbBuilder.create();
+    /** The same renderer the WAR runs, so the images a stream must carry can be compared byte for byte. */
+    private static final PngRenderer EXPECTED = new PngRenderer();
+    private static EmbeddedHeadcount server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = EmbeddedHeadcount.start(Map.of("notifyMinDelay", "100ms", "maxPageLength", "512"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void withoutRefererIsForbidden() throws Exception {
+        HttpResponse<byte[]> response = Http.get(server.uri("/online.png"));
+        assertEquals(403, response.statusCode(), "no Referer: the image is only for embedding pages");
+    }
+
+    @Test
+    void tooLongRefererIsABadRequest() throws Exception {
+        HttpResponse<byte[]> response = Http.get(server.uri("/online.png"), "Referer", "http://example.test/" + "a".repeat(600));
+        assertEquals(400, response.statusCode(), "a Referer past maxPageLength is refused before streaming");
+    }
+
+    @Test
+    void streamPastMaxConnectionsIsUnavailable() throws Exception {
+        try (EmbeddedHeadcount full = EmbeddedHeadcount.start(Map.of("maxConnections", "1"));
+                PngStream only = PngStream.open(full, "http://example.test/full")) {
+            assertArrayEquals(EXPECTED.render(1), only.next().body(), "the one allowed stream runs");
+            HttpResponse<byte[]> refused = Http.get(full.uri("/online.png"), "Referer", "http://example.test/full");
+            assertEquals(503, refused.statusCode(), "a stream past maxConnections is refused for now, before streaming");
+        }
+    }
+
+    @Test
+    void headAnswersTheHeadersWithoutCountingAViewer() throws Exception {
+        String page = "http://example.test/head-only";
+        HttpResponse<String> head = Http.send(Http.request(server.uri("/online.png"), "Referer", page)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, head.statusCode(), "HEAD status");
+        assertEquals(PngStreamSubscriber.CONTENT_TYPE, head.headers().firstValue("Content-Type").orElse(null), "HEAD Content-Type");
+        assertEquals(0, members(page), "a HEAD is nobody viewing the page");
+    }
+
+    @Test
+    void streamDeclaresMultipartAndCarriesPngParts() throws Exception {
+        try (PngStream stream = PngStream.open(server, "http://example.test/framing")) {
+            HttpResponse<InputStream> response = stream.response;
+            assertEquals(200, response.statusCode(), "status");
+            assertEquals(PngStreamSubscriber.CONTENT_TYPE, response.headers().firstValue("Content-Type").orElse(null),
+                    "Content-Type declares the boundary without the leading dashes");
+            assertTrue(PngStreamSubscriber.CONTENT_TYPE.endsWith("boundary=" + PngStreamSubscriber.BOUNDARY)
+                    && !PngStreamSubscriber.BOUNDARY.startsWith("--"), "the boundary must be declared without dashes");
+            assertEquals("no-cache, no-store", response.headers().firstValue("Cache-Control").orElse(null), "Cache-Control");
+            assertEquals("no-cache", response.headers().firstValue("Pragma").orElse(null), "Pragma");
+            Part first = stream.next();
+            assertEquals("image/png", first.header("Content-Type"), "each part says it is a PNG");
+            String length = first.header("Content-Length");
+            assertTrue(length == null || Integer.parseInt(length) == first.body().length,
+                    "a part's Content-Length, if any, must match its body: " + length + " vs " + first.body().length);
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(first.body()));
+            assertNotNull(image, "the first part's body should decode as an image");
+            assertEquals(PngRenderer.WIDTH_PX, image.getWidth(), "image width");
+            assertEquals(PngRenderer.HEIGHT_PX, image.getHeight(), "image height");
+            assertArrayEquals(EXPECTED.render(1), first.body(), "the first image should say 1 online");
+        }
+    }
+
+    @Test
+    void eachStreamIsOneViewerOfItsRefererPage() throws Exception {
+        // The page is the Referer exactly as sent: query and fragment included, nothing normalised.
+        String page = "http://Example.test/articles/7?from=feed#comments";
+        try (PngStream first = PngStream.open(server, page)) {
+            assertArrayEquals(EXPECTED.render(1), first.next().body(), "the first viewer first sees 1");
+            awaitMembers(page, 1);
+            try (PngStream second = PngStream.open(server, page)) {
+                assertArrayEquals(EXPECTED.render(2), second.next().body(), "the second viewer first sees 2");
+                assertArrayEquals(EXPECTED.render(2), first.next().body(), "the first viewer is told 2 when the second joins");
+                awaitMembers(page, 2);
+            }
+            long closed = System.nanoTime();
+            awaitMembers(page, 1, LEAVE_SEEN_WITHIN);
+            System.out.printf("PNG stream leave seen in /stats after %d ms%n", (System.nanoTime() - closed) / 1_000_000);
+            assertArrayEquals(EXPECTED.render(1), first.nextChangeFrom(EXPECTED.render(2)).body(),
+                    "the first viewer is told 1 when the second leaves");
+        }
+    }
+
+    private static void awaitMembers(String page, int members) throws Exception {
+        awaitMembers(page, members, PROMPTLY);
+    }
+
+    private static void awaitMembers(String page, int members, Duration within) throws Exception {
+        Eventually.await("/stats shows " + members + " members on " + page, within, () -> members(page) == members);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int members(String page) throws Exception {
+        HttpResponse<byte[]> stats = Http.get(server.uri("/stats"));
+        assertEquals(200, stats.statusCode(), "/stats status");
+        Map<String, Map<String, Object>> pages = JSONB.fromJson(new String(stats.body(), StandardCharsets.UTF_8), Map.class);
+        Map<String, Object> entry = pages.get(page);
+        return entry == null ? 0 : ((BigDecimal) entry.get("members")).intValueExact();
+    }
+
+    /** One multipart part: its headers (names lower-cased) and its body. */
+    record Part(Map<String, String> headers, byte[] body) {
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * An open {@code /online.png} stream whose parts a reader thread hands over as they complete, where a browser
+     * completes them: at the delimiter ({@code CRLF--boundary}) that follows each body.
+     */
+    static final class PngStream implements AutoCloseable {
+
+        private static final byte[] DELIMITER = ("\r\n--" + PngStreamSubscriber.BOUNDARY).getBytes(StandardCharsets.US_ASCII);
+        private static final int MAX_PART_BYTES = 1 << 20;
+
+        final HttpResponse<InputStream> response;
+        private final BlockingQueue<Object> parts = new LinkedBlockingQueue<>();
+
+        private PngStream(HttpResponse<InputStream> response) {
+            this.response = response;
+            Thread reader = new Thread(this::read, "png-stream-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static PngStream open(EmbeddedHeadcount server, String referer) throws IOException, InterruptedException {
+            HttpResponse<InputStream> response = Http.CLIENT.send(Http.request(server.uri("/online.png"), "Referer", referer)
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            return new PngStream(response);
+        }
+
+        /** The next complete part; fails the test if none comes promptly or the stream broke. */
+        Part next() throws InterruptedException {
+            Object next = parts.poll(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
+            if (next == null) {
+                throw new AssertionError("no complete part within " + PROMPTLY);
+            }
+            if (next instanceof Throwable broken) {
+                throw new AssertionError("the stream broke: " + broken, broken);
+            }
+            return (Part) next;
+        }
+
+        /** The next part whose image differs from {@code shown}: parts repeating it are the keep-alive re-sends. */
+        Part nextChangeFrom(byte[] shown) throws InterruptedException {
+            Part next;
+            do {
+                next = next();
+            } while (Arrays.equals(shown, next.body()));
+            return next;
+        }
+
+        private void read() {
+            try (InputStream in = response.body()) {
+                // The body opens with the first delimiter, without the CRLF that precedes later ones.
+                byte[] preamble = in.readNBytes(DELIMITER.length - 2);
+                if (!Arrays.equals(Arrays.copyOfRange(DELIMITER, 2, DELIMITER.length), preamble)) {
+                    throw new IOException("the body does not open with --boundary: " + new String(preamble, StandardCharsets.ISO_8859_1));
+                }
+                while (true) {
+                    String after = new String(in.readNBytes(2), StandardCharsets.US_ASCII);
+                    if (after.equals("--")) {
+                        return; // the close delimiter: no more parts
+                    }
+                    if (!after.equals("\r\n")) {
+                        throw new IOException("a delimiter must end its line, got " + after);
+                    }
+                    Map<String, String> headers = headers(in);
+                    parts.add(new Part(headers, until(in, DELIMITER)));
+                }
+            } catch (IOException | RuntimeException e) {
+                parts.add(e); // closed by the test, or a framing error for next() to report
+            }
+        }
+
+        private static Map<String, String> headers(InputStream in) throws IOException {
+            Map<String, String> headers = new LinkedHashMap<>();
+            String line;
+            while (!(line = new String(until(in, "\r\n".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.ISO_8859_1)).isEmpty()) {
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    throw new IOException("not a header line: " + line);
+                }
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            return headers;
+        }
+
+        /** The bytes before the next {@code marker}, which is consumed. */
+        private static byte[] until(InputStream in, byte[] marker) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int matched = 0;
+            while (matched < marker.length) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("the stream ended inside a part");
+                }
+                bytes.write(b);
+                matched = b == (marker[matched] & 0xff) ? matched + 1 : (b == (marker[0] & 0xff) ? 1 : 0);
+                if (bytes.size() > MAX_PART_BYTES) {
+                    throw new IOException("no delimiter within " + MAX_PART_BYTES + " bytes");
+                }
+            }
+            byte[] all = bytes.toByteArray();
+            return Arrays.copyOf(all, all.length - marker.length);
+        }
+
+        /** Ends the stream from the client side, as closing the page would. */
+        @Override
+        public void close() throws IOException {
+            response.body().close();
+        }
+    }
+}
