@@ -16,7 +16,8 @@ public final class Notifier implements AutoCloseable {
 
     static final long TICK_MS = 50;
     static final long SWEEP_MS = 1_000;
-    static final long HEARTBEAT_MS = 10_000;
+    /** A server learns that a stream's reader left only when it next writes to it: this bounds how stale a count gets. */
+    static final long HEARTBEAT_MS = 2_000;
     private static final int CLOSER_THREADS = 2;
     private static final long STOP_WAIT_MS = 5_000;
     private static final System.Logger LOG = System.getLogger(Notifier.class.getName());

@@ -53,6 +53,12 @@ public final class PngStreamSubscriber extends StreamSubscriber {
         return bytes;
     }
 
+    /** An {@code <img>} never reconnects, so maxConnDuration would freeze it: PNG streams run until the reader leaves. */
+    @Override
+    public boolean expires() {
+        return false;
+    }
+
     /** The last image again, as the PNG counter always did: it keeps proxies from closing an idle stream. */
     @Override
     protected byte[] keepAlive() {

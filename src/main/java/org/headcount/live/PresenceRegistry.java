@@ -192,7 +192,7 @@ public final class PresenceRegistry {
         pages.forEach((name, page) -> {
             if (maxAge > 0) {
                 page.members.forEach((member, joined) -> {
-                    if (now - joined >= maxAge) {
+                    if (now - joined >= maxAge && member.expires()) {
                         member.close(Closing.EXPIRED);
                     }
                 });

@@ -24,6 +24,11 @@ public interface Subscriber {
     /** Keeps an idle connection alive through proxies (a comment, a ping, the last image again). */
     void heartbeat();
 
+    /** Whether maxConnDuration applies: a client that cannot reconnect (an {@code <img>}) is never cut off. */
+    default boolean expires() {
+        return true;
+    }
+
     /** Ends the connection from the server side. */
     void close(Closing why);
 }

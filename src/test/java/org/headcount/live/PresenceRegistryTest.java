@@ -145,6 +145,13 @@ class PresenceRegistryTest {
         PresenceRegistry registry = registry("maxConnDuration", "10s");
         Recorder old = new Recorder();
         Recorder watcher = new Recorder();
+        Recorder image = new Recorder() {
+            @Override
+            public boolean expires() {
+                return false;
+            }
+        };
+        registry.join("/x", image);
         registry.join("/x", old);
         registry.watch(watcher);
         clock.addAndGet(5_000);
@@ -155,6 +162,7 @@ class PresenceRegistryTest {
         assertEquals(Closing.EXPIRED, old.closed, "10s old: closed");
         assertEquals(Closing.EXPIRED, watcher.closed, "watchers too");
         assertNull(young.closed, "5s old: kept");
+        assertNull(image.closed, "a stream that cannot reconnect is never cut off");
     }
 
     @Test

@@ -63,8 +63,8 @@ class EventsIT {
             }
             assertEquals("{\"page\":\"/mixed\",\"online\":1}", sse.next("data: ", SOON), "and the leave");
         }
-        // A server learns that an idle stream was closed when it next writes: a heartbeat, every 10 s.
-        Eventually.await("a closed stream leaves its page", Duration.ofSeconds(40), () -> members("/mixed") == 0);
+        // A server learns that an idle stream was closed when it next writes: a heartbeat, every 2 s.
+        Eventually.await("a closed stream leaves its page", Duration.ofSeconds(10), () -> members("/mixed") == 0);
     }
 
     @Test

@@ -44,7 +44,7 @@ class OnlinePngIT {
      * clean close still succeeds; the notifier's heartbeat (Notifier.HEARTBEAT_MS, 15 s) writes to every stream,
      * so an idle page sees a leave within two heartbeats.
      */
-    static final Duration LEAVE_SEEN_WITHIN = Duration.ofSeconds(2 * 15 + 5);
+    static final Duration LEAVE_SEEN_WITHIN = Duration.ofSeconds(2 * 2 + 6);
     private static final Jsonb JSONB = JsonbBuilder.create();
     /** The same renderer the WAR runs, so the images a stream must carry can be compared byte for byte. */
     private static final PngRenderer EXPECTED = new PngRenderer();
