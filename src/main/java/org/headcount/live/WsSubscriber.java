@@ -22,6 +22,8 @@ final class WsSubscriber implements Subscriber, SendHandler {
     /** Tomcat's cap on a blocking send, which includes the close frame: a stuck client must not hold a closer. */
     static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     static final long CLOSE_TIMEOUT_MS = 2_000;
+    /** Below nginx's default 60 s proxy_read_timeout. */
+    static final long IDLE_KEEPALIVE_MS = 30_000;
     private static final int MAX_REASON_BYTES = 123;
     private static final System.Logger LOG = System.getLogger(WsSubscriber.class.getName());
 
@@ -31,6 +33,8 @@ final class WsSubscriber implements Subscriber, SendHandler {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Frame lastFrame;
+    private volatile long lastSentNanos = System.nanoTime();
 
     WsSubscriber(Session session, Executor closer) {
         this.session = session;
@@ -47,6 +51,8 @@ final class WsSubscriber implements Subscriber, SendHandler {
             close(Closing.TOO_SLOW);
             return;
         }
+        lastFrame = frame;
+        lastSentNanos = System.nanoTime();
         queue.add(frame.json());
         sendNext();
     }
@@ -77,9 +83,13 @@ final class WsSubscriber implements Subscriber, SendHandler {
         }
     }
 
+    /** The last count again after {@link #IDLE_KEEPALIVE_MS} of silence, so proxies' idle timeouts never cut a quiet page. */
     @Override
     public void heartbeat() {
-        // Browsers answer pings, but an idle WebSocket stays open without them; proxies see the frames we send.
+        Frame frame = lastFrame;
+        if (frame != null && System.nanoTime() - lastSentNanos >= IDLE_KEEPALIVE_MS * 1_000_000) {
+            send(frame);
+        }
     }
 
     @Override

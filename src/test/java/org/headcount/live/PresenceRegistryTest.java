@@ -29,7 +29,7 @@ class PresenceRegistryTest {
     private final AtomicLong clock = new AtomicLong(1_000_000);
 
     /** Records what the registry sends it. */
-    static final class Recorder implements Subscriber {
+    static class Recorder implements Subscriber {
         final List<String> frames = new ArrayList<>();
         Closing closed;
 
