@@ -17,6 +17,7 @@ import org.headcount.live.Subscriber.Closing;
 /**
  * Who is on which page right now. Joins and leaves are lock-free; {@link #tick} (the notifier's
  * one thread) tells each changed page's members when the throttle allows, with one JSON text per page.
+ * In a cluster, a page's count is this node's members plus the other nodes' {@link RemoteCounts}.
  */
 public final class PresenceRegistry {
 
@@ -31,9 +32,16 @@ public final class PresenceRegistry {
     private volatile boolean changedSinceWatchFrame;
     private long lastWatchFrameMs;
     private final AtomicLong serializations = new AtomicLong();
+    private final RemoteCounts remote;
+    private final Set<String> localChanges = ConcurrentHashMap.newKeySet();
 
-    /** {@code clockMs} is a monotonic millisecond clock (tests pass their own). */
+    /** A single node; {@code clockMs} is a monotonic millisecond clock (tests pass their own). */
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs) {
+        this(config, jsonb, clockMs, RemoteCounts.singleNode());
+    }
+
+    public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs, RemoteCounts remote) {
+        this.remote = remote;
         this.config = config;
         this.throttle = new Throttle(config.notifyDeltaRatio(), config.notifyMinDelayMs(), config.notifyMaxDelayMs());
         this.jsonb = jsonb;
@@ -68,7 +76,7 @@ public final class PresenceRegistry {
             throw new Refused("too many pages (maxPages " + config.maxPages() + ")");
         }
         changed(page);
-        subscriber.send(frame(page.name, page.online()));
+        subscriber.send(frame(page.name, total(page)));
         return new Member(page, subscriber);
     }
 
@@ -130,6 +138,41 @@ public final class PresenceRegistry {
     private void changed(Page page) {
         dirty.add(page);
         changedSinceWatchFrame = true;
+        if (remote.isClustered()) {
+            localChanges.add(page.name);
+        }
+    }
+
+    /** Pages whose local count changed since the last call, for the cluster to publish. */
+    public Set<String> takeLocalChanges() {
+        Set<String> taken = new java.util.HashSet<>();
+        for (Iterator<String> it = localChanges.iterator(); it.hasNext(); ) {
+            taken.add(it.next());
+            it.remove();
+        }
+        return taken;
+    }
+
+    /** This node's own members on every page it knows. */
+    public Map<String, Integer> localCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        pages.forEach((name, page) -> counts.put(name, page.online()));
+        return counts;
+    }
+
+    /** Other nodes' counts changed for {@code names}: their members here hear it when the throttle allows. */
+    public void remoteChanged(Set<String> names) {
+        for (String name : names) {
+            Page page = pages.get(name);
+            if (page != null) {
+                dirty.add(page);
+            }
+        }
+        changedSinceWatchFrame = true;
+    }
+
+    private int total(Page page) {
+        return page.online() + remote.of(page.name);
     }
 
     /** Live connections on this node, watchers included. */
@@ -141,9 +184,10 @@ public final class PresenceRegistry {
         return pages.size();
     }
 
+    /** The page's count across the cluster. */
     public int online(String pageName) {
         Page page = pages.get(pageName);
-        return page == null ? 0 : page.online();
+        return (page == null ? 0 : page.online()) + remote.of(pageName);
     }
 
     /** How many frames were serialized: one per page per notice, however many members it has. */
@@ -151,10 +195,17 @@ public final class PresenceRegistry {
         return serializations.get();
     }
 
-    /** Audience Meter's {@code /stats}: every known page, sorted by name. */
-    public Map<String, Frames.PageStats> stats() {
+    /**
+     * Audience Meter's {@code /stats}, sorted by name: members across the cluster unless {@code localOnly};
+     * {@code created} and {@code connections} are this node's (0 for a page only other nodes have).
+     */
+    public Map<String, Frames.PageStats> stats(boolean localOnly) {
         Map<String, Frames.PageStats> stats = new TreeMap<>();
-        pages.forEach((name, p) -> stats.put(name, new Frames.PageStats(p.createdEpochMs / 1000, p.connections.get(), p.online())));
+        pages.forEach((name, p) -> stats.put(name, new Frames.PageStats(p.createdEpochMs / 1000, p.connections.get(),
+                localOnly ? p.online() : total(p))));
+        if (!localOnly) {
+            remote.all().forEach((name, n) -> stats.putIfAbsent(name, new Frames.PageStats(0, 0, n)));
+        }
         return stats;
     }
 
@@ -167,7 +218,7 @@ public final class PresenceRegistry {
             it.remove(); // before reading the count: a change from here on marks the page again
         }
         for (Page page : changed) {
-            int online = page.online();
+            int online = total(page);
             if (throttle.due(page.lastSent, online, now - page.lastSentMs)) {
                 Frame frame = frame(page.name, online);
                 page.members.keySet().forEach(member -> member.send(frame));
@@ -227,15 +278,14 @@ public final class PresenceRegistry {
     }
 
     private Frame allPagesFrame() {
-        Map<String, Integer> counts = new TreeMap<>();
-        int total = 0;
+        Map<String, Integer> counts = new TreeMap<>(remote.all());
         for (Page page : pages.values()) {
-            int online = page.online();
-            if (online > 0) {
-                counts.put(page.name, online);
-                total += online;
+            if (page.online() > 0) {
+                counts.merge(page.name, page.online(), Integer::sum);
             }
         }
+        counts.values().removeIf(n -> n <= 0);
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         serializations.incrementAndGet();
         return new Frame(null, total, jsonb.toJson(new Frames.AllPages(total, counts)));
     }

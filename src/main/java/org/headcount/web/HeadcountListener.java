@@ -23,6 +23,8 @@ import org.headcount.live.LiveConfigurator;
 import org.headcount.live.LiveEndpoint;
 import org.headcount.live.Notifier;
 import org.headcount.live.PresenceRegistry;
+import org.headcount.live.RemoteCounts;
+import org.headcount.cluster.RedisCluster;
 
 /** Starts Headcount's parts when the WAR is deployed and stops them, in reverse order, when it is undeployed. */
 @WebListener
@@ -34,6 +36,7 @@ public final class HeadcountListener implements ServletContextListener {
     private Jsonb jsonb;
     private FlushScheduler flush;
     private Notifier notifier;
+    private RedisCluster cluster;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -47,8 +50,12 @@ public final class HeadcountListener implements ServletContextListener {
         Flusher flusher = new Flusher(counter::drain, client, config.discard(), config.maxPendingBatches(),
                 new Spool(config.spoolDir().resolve(SPOOL_FILE), jsonb), jsonb);
         flush = new FlushScheduler(flusher, config.intervalMs());
-        PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000);
+        RemoteCounts remote = config.redisUrl() == null ? RemoteCounts.singleNode() : RemoteCounts.clustered();
+        PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000, remote);
         notifier = new Notifier(registry);
+        if (remote.isClustered()) {
+            cluster = new RedisCluster(config.redisUrl(), config.nodeTimeoutMs(), registry, remote);
+        }
         addLiveEndpoint(context, new LiveConfigurator(registry, config.allowedOrigins(), notifier.closer()));
 
         Attributes.put(context, Config.class, config);
@@ -68,6 +75,9 @@ public final class HeadcountListener implements ServletContextListener {
         Attributes.remove(context, HitCounter.class);
         Attributes.remove(context, Jsonb.class);
         Attributes.remove(context, Config.class);
+        if (cluster != null) {
+            cluster.close();
+        }
         if (notifier != null) {
             notifier.close();
         }

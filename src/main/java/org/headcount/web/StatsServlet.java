@@ -8,7 +8,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.headcount.live.PresenceRegistry;
 
-/** {@code /stats}: Audience Meter's shape, {@code {P:{"created":unix_s,"connections":n,"members":n},…}}. */
+/**
+ * {@code /stats}: Audience Meter's shape, {@code {P:{"created":unix_s,"connections":n,"members":n},…}}, with members
+ * across the cluster; {@code ?node=local} gives this node's own.
+ */
 @WebServlet(urlPatterns = "/stats")
 public final class StatsServlet extends HttpServlet {
 
@@ -23,6 +26,6 @@ public final class StatsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Json.send(response, HttpServletResponse.SC_OK, jsonb, registry.stats());
+        Json.send(response, HttpServletResponse.SC_OK, jsonb, registry.stats("local".equals(request.getParameter("node"))));
     }
 }

@@ -60,7 +60,11 @@ public final class LiveClient implements AutoCloseable {
 
     /** Opens {@code /headcount/live?query} on {@code server} with extra handshake headers. */
     public static LiveClient open(EmbeddedHeadcount server, String query, Map<String, String> headers) throws Exception {
-        URI http = server.uri("/live" + (query.isEmpty() ? "" : "?" + query));
+        return open(server.uri("/live" + (query.isEmpty() ? "" : "?" + query)), headers);
+    }
+
+    /** Opens the WebSocket at {@code http}'s address (its scheme becomes ws). */
+    public static LiveClient open(URI http, Map<String, String> headers) throws Exception {
         return new LiveClient(URI.create(http.toString().replaceFirst("^http", "ws")), headers);
     }
 

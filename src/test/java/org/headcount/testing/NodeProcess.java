@@ -1,0 +1,81 @@
+package org.headcount.testing;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Headcount node in a JVM of its own, so a test can kill it the hard way (SIGKILL: no goodbye, no final
+ * flush), as a crashed machine would. {@link #main} is what runs in that JVM.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private NodeProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts a node with {@code params} as context-params and waits for it to serve. */
+    public static NodeProcess start(Map<String, String> params) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                new File(System.getProperty("java.home"), "bin/java").getPath(),
+                "-Dheadcount.war=" + EmbeddedHeadcount.war(),
+                "-cp", System.getProperty("java.class.path"),
+                NodeProcess.class.getName()));
+        params.forEach((name, value) -> command.add(name + "=" + value));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("HEADCOUNT_PORT ")) {
+                int port = Integer.parseInt(line.substring("HEADCOUNT_PORT ".length()));
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "node-output");
+                drain.setDaemon(true);
+                drain.start();
+                return new NodeProcess(process, port);
+            }
+        }
+        throw new AssertionError("the node process ended before serving (exit " + process.waitFor() + ")");
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + "/headcount" + pathAndQuery);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** SIGKILL: the node vanishes without a goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> params = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            params.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        EmbeddedHeadcount server = EmbeddedHeadcount.start(params);
+        System.out.println("HEADCOUNT_PORT " + server.port());
+        System.out.flush();
+        new java.util.concurrent.CountDownLatch(1).await(); // serve until killed
+    }
+}

@@ -1,0 +1,144 @@
+package org.headcount.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.headcount.testing.EmbeddedHeadcount;
+import org.headcount.testing.Eventually;
+import org.headcount.testing.Http;
+import org.headcount.testing.LiveClient;
+import org.headcount.testing.NodeProcess;
+import org.headcount.testing.Receiver;
+import org.headcount.testing.RedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two or three nodes sharing a real redis-server: sums, a node killed without a goodbye, Redis restarted. */
+class ClusterIT {
+
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration SLACK = Duration.ofSeconds(3);
+    private RedisServer redis;
+    private Receiver receiver;
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = new RedisServer();
+        receiver = new Receiver();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        receiver.close();
+        redis.close();
+    }
+
+    private Map<String, String> config(String endpointPath) {
+        return new HashMap<>(Map.of("redisUrl", redis.url(), "nodeTimeout", NODE_TIMEOUT.toSeconds() + "s",
+                "notifyMinDelay", "100ms", "notifyDeltaRatio", "0", "endpoint", receiver.uri(endpointPath).toString(),
+                "interval", "1h"));
+    }
+
+    private static int members(URI stats, String page) throws Exception {
+        String body = Http.send(Http.request(stats).GET().build()).body();
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, BigDecimal>> all = jakarta.json.bind.JsonbBuilder.create().fromJson(body, Map.class);
+        return all.containsKey(page) ? all.get(page).get("members").intValue() : 0;
+    }
+
+    @Test
+    void membersOnTwoNodesSeeTheSumAndAKilledNodesViewersVanish() throws Exception {
+        try (EmbeddedHeadcount a = EmbeddedHeadcount.start(config("/a"));
+             NodeProcess b = NodeProcess.start(config("/b"));
+             LiveClient onA = LiveClient.open(a, "page=/shared")) {
+            assertEquals(BigDecimal.ONE, onA.next(SLACK).get("online"), "alone at first");
+            LiveClient onB = LiveClient.open(b.uri("/live?page=/shared"), Map.of());
+            Duration seen = onA.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
+            System.out.printf("cross-node join seen after %d ms (notifyMinDelay 100 ms)%n", seen.toMillis());
+            onB.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
+            assertEquals(2, members(a.uri("/stats"), "/shared"), "/stats is cluster-wide");
+            assertEquals(1, members(a.uri("/stats?node=local"), "/shared"), "/stats?node=local is this node's");
+
+            hits(a.uri("/pixel.gif?key=k"), 2);
+            hits(b.uri("/pixel.gif?key=k"), 3);
+            Http.adminFlush(a);
+            adminFlush(b.uri("/admin/flush"));
+            Map<String, Map<String, Long>> batches = new TreeMap<>();
+            for (int i = 0; i < 2; i++) {
+                Receiver.Request request = receiver.take(SLACK);
+                batches.put(request.uri().getPath() + " " + request.batchId(), request.hits());
+            }
+            assertEquals(2, batches.size(), "one batch per node, each with its own id: " + batches.keySet());
+            assertEquals(Map.of("k", 2L), batches.entrySet().stream().filter(e -> e.getKey().startsWith("/a "))
+                    .findFirst().orElseThrow().getValue(), "node A's own hits");
+            assertEquals(Map.of("k", 3L), batches.entrySet().stream().filter(e -> e.getKey().startsWith("/b "))
+                    .findFirst().orElseThrow().getValue(), "node B's own hits");
+
+            long killed = System.nanoTime();
+            b.kill();
+            onB.close();
+            onA.awaitOnline(1, NODE_TIMEOUT.plus(SLACK));
+            long vanishedMs = (System.nanoTime() - killed) / 1_000_000;
+            System.out.printf("killed node's viewers vanished after %d ms (nodeTimeout %d ms)%n", vanishedMs,
+                    NODE_TIMEOUT.toMillis());
+            assertEquals(1, members(a.uri("/stats"), "/shared"), "only A's member is left");
+        }
+    }
+
+    @Test
+    void cleanShutdownRemovesANodesCountsAtOnce() throws Exception {
+        try (EmbeddedHeadcount a = EmbeddedHeadcount.start(config("/a"));
+             LiveClient onA = LiveClient.open(a, "page=/bye")) {
+            onA.next(SLACK);
+            EmbeddedHeadcount b = EmbeddedHeadcount.start(config("/b"));
+            LiveClient onB = LiveClient.open(b, "page=/bye");
+            onA.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
+            long stopped = System.nanoTime();
+            b.close();
+            onA.awaitOnline(1, SLACK);
+            long goneMs = (System.nanoTime() - stopped) / 1_000_000;
+            assertTrue(goneMs < NODE_TIMEOUT.toMillis(), "the goodbye beats the node timeout: " + goneMs + "ms");
+            onB.close();
+        }
+    }
+
+    @Test
+    void nodesServeLocalCountsWhileRedisIsDownAndRecoverWhenItIsBack() throws Exception {
+        try (EmbeddedHeadcount a = EmbeddedHeadcount.start(config("/a"));
+             EmbeddedHeadcount c = EmbeddedHeadcount.start(config("/c"));
+             LiveClient onA = LiveClient.open(a, "page=/weather");
+             LiveClient onC = LiveClient.open(c, "page=/weather")) {
+            onA.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
+            redis.stop();
+            onA.awaitOnline(1, NODE_TIMEOUT.plus(SLACK));
+            hits(a.uri("/pixel.gif?key=offline"), 1);
+            assertEquals(200, Http.adminFlush(a).statusCode(), "flushes go on without Redis");
+            assertEquals(Map.of("offline", 1L), receiver.take(SLACK).hits(), "pixels are unaffected");
+
+            redis.start();
+            // Reconnects back off up to 30 s after a long outage; this one is short.
+            onA.awaitOnline(2, Duration.ofSeconds(30));
+            onC.awaitOnline(2, Duration.ofSeconds(30));
+            Eventually.await("A's /stats shows both again", SLACK, () -> members(a.uri("/stats"), "/weather") == 2);
+        }
+    }
+
+    private static void hits(URI pixel, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
+            assertEquals(200, Http.get(pixel).statusCode(), "pixel");
+        }
+    }
+
+    private static void adminFlush(URI flush) throws Exception {
+        Http.send(Http.request(flush, "Authorization", Http.basic(EmbeddedHeadcount.ADMIN, EmbeddedHeadcount.ADMIN_PASSWORD))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+}
