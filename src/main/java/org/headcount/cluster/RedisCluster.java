@@ -14,7 +14,6 @@ import org.headcount.live.PresenceRegistry;
 import org.headcount.live.RemoteCounts;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.util.JedisURIHelper;
@@ -42,10 +41,8 @@ public final class RedisCluster implements AutoCloseable {
     private final RedisClient redis;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("headcount-redis"));
-    private final Thread listener;
-    private final AtomicBoolean announced = new AtomicBoolean(true);
+    private final Announcements announcements;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Subscription subscription = new Subscription();
     // Touched only by the scheduler thread.
     private boolean connected;
     private long nextAttemptMs;
@@ -62,8 +59,7 @@ public final class RedisCluster implements AutoCloseable {
                 .clientConfig(DefaultJedisClientConfig.builder(redisUrl)
                         .connectionTimeoutMillis(timeoutMs).socketTimeoutMillis(timeoutMs).build())
                 .build();
-        this.listener = DaemonThreads.named("headcount-redis-listen").newThread(this::listen);
-        listener.start();
+        this.announcements = new Announcements(redis, CHANNEL, nodeId);
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "Live counts shared through Redis at {0} as node {1}",
                 JedisURIHelper.getHostAndPort(redisUrl), nodeId);
@@ -88,7 +84,7 @@ public final class RedisCluster implements AutoCloseable {
             } else {
                 publish(registry.takeLocalChanges());
             }
-            if (announced.getAndSet(false) || now - lastRefreshMs >= nodeTimeoutMs / 3) {
+            if (announcements.takeHeard() || now - lastRefreshMs >= nodeTimeoutMs / 3) {
                 refresh();
                 lastRefreshMs = now;
             }
@@ -193,41 +189,6 @@ public final class RedisCluster implements AutoCloseable {
         registry.remoteChanged(remote.replace(sum));
     }
 
-    /** Listens for other nodes' announcements on its own connection, reconnecting with back-off. */
-    private void listen() {
-        long backoff = TICK_MS;
-        while (!closed.get()) {
-            try {
-                redis.subscribe(subscription, CHANNEL);
-                backoff = TICK_MS;
-            } catch (Exception e) {
-                if (closed.get()) {
-                    return;
-                }
-                try {
-                    Thread.sleep(backoff); // back-off before reconnecting, not synchronization
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-            }
-        }
-    }
-
-    private final class Subscription extends JedisPubSub {
-        @Override
-        public void onMessage(String channel, String fromNode) {
-            if (!fromNode.equals(nodeId)) {
-                announced.set(true);
-            }
-        }
-
-        @Override
-        public void onSubscribe(String channel, int subscribedChannels) {
-            announced.set(true); // we may have missed announcements while away
-        }
-    }
-
     /** Says goodbye (this node's counts vanish everywhere at once), then stops. Idempotent. */
     @Override
     public void close() {
@@ -246,14 +207,7 @@ public final class RedisCluster implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "No goodbye to Redis ({0}); this node''s counts expire within {1}ms",
                     e.getMessage(), leaseMs());
         }
-        try {
-            if (subscription.isSubscribed()) {
-                subscription.unsubscribe();
-            }
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "Unsubscribing failed: {0}", e.getMessage());
-        }
+        announcements.close();
         redis.close();
-        listener.interrupt();
     }
 }
