@@ -43,7 +43,8 @@ public final class EmbeddedHeadcount implements AutoCloseable {
         context.addServletMappingDecoded("/", "default");
         Tomcat.addDefaultMimeTypeMappings(context);
         params.forEach(context::addParameter);
-        tomcat.getConnector();
+        // As tomcat-conf/server.xml: a pixel client may keep one connection for any number of requests.
+        tomcat.getConnector().setProperty("maxKeepAliveRequests", "-1");
         tomcat.start();
     }
 

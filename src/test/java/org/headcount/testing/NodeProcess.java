@@ -27,10 +27,15 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts a node with {@code params} as context-params and waits for it to serve. */
     public static NodeProcess start(Map<String, String> params) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                new File(System.getProperty("java.home"), "bin/java").getPath(),
-                "-Dheadcount.war=" + EmbeddedHeadcount.war(),
-                "-cp", System.getProperty("java.class.path"),
+        return start(params, List.of());
+    }
+
+    /** The same, with options for the node's JVM such as {@code -Xmx256m}. */
+    public static NodeProcess start(Map<String, String> params, List<String> jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dheadcount.war=" + EmbeddedHeadcount.war(), "-cp", System.getProperty("java.class.path"),
                 NodeProcess.class.getName()));
         params.forEach((name, value) -> command.add(name + "=" + value));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -64,16 +64,24 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, boolean hang) {}
+    private record Reply(int status, boolean hang, long delayMs) {}
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
     private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long defaultDelayMs;
 
     public Receiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this(0);
+    }
+
+    /** A receiver on a given port, e.g. one that refused connections until now. */
+    public Receiver(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -85,13 +93,28 @@ public final class Receiver implements AutoCloseable {
 
     /** The next unscripted request gets {@code status}. */
     public Receiver enqueue(int status) {
-        replies.add(new Reply(status, false));
+        replies.add(new Reply(status, false, 0));
         return this;
+    }
+
+    /** Unscripted requests are answered 200 only after {@code delayMs}: a slow but working endpoint. */
+    public Receiver answerSlowly(long delayMs) {
+        defaultDelayMs = delayMs;
+        return this;
+    }
+
+    /** The most requests this receiver was ever handling at once. */
+    public int maxConcurrentRequests() {
+        return maxInFlight.get();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /** The next request is read and then never answered, until this receiver closes. */
     public Receiver enqueueHang() {
-        replies.add(new Reply(0, true));
+        replies.add(new Reply(0, true, 0));
         return this;
     }
 
@@ -110,16 +133,29 @@ public final class Receiver implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+            answer(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI(),
                 Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
         Reply reply = replies.poll();
         if (reply == null) {
-            reply = new Reply(200, false);
+            reply = new Reply(200, false, defaultDelayMs);
         }
-        if (reply.hang()) {
+        if (reply.hang() || reply.delayMs() > 0) {
             try {
-                closing.await();
+                if (reply.hang()) {
+                    closing.await();
+                } else {
+                    closing.await(reply.delayMs(), TimeUnit.MILLISECONDS); // the scripted slowness
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,0 +1,138 @@
+package org.headcount.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.bind.JsonbBuilder;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.headcount.testing.EmbeddedHeadcount;
+import org.headcount.testing.Http;
+import org.headcount.testing.Receiver;
+import org.junit.jupiter.api.Test;
+
+/** The flush endpoint misbehaving in every way the issue lists; every hit must arrive exactly once by batch id. */
+class EndpointFaultsIT {
+
+    /** What a receiver deduping by Idempotency-Key stores: each batch id once. */
+    private static Map<String, Long> dedupe(List<Receiver.Request> requests) {
+        Map<String, Map<String, Long>> byId = new HashMap<>();
+        requests.forEach(r -> byId.putIfAbsent(r.batchId(), r.hits()));
+        Map<String, Long> sum = new HashMap<>();
+        byId.values().forEach(batch -> batch.forEach((k, n) -> sum.merge(k, n, Long::sum)));
+        return sum;
+    }
+
+    private static List<Receiver.Request> drain(Receiver receiver) throws InterruptedException {
+        List<Receiver.Request> all = new ArrayList<>();
+        Receiver.Request r;
+        while ((r = receiver.poll(Duration.ZERO)) != null) {
+            all.add(r);
+        }
+        return all;
+    }
+
+    private static void hit(EmbeddedHeadcount server, String key) throws Exception {
+        assertEquals(200, Http.get(server.uri("/pixel.gif?key=" + key)).statusCode(), "pixel");
+    }
+
+    @Test
+    void endpointRefusingConnectionsThenRecoveringGetsEveryHitExactlyOnce() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // free now: connections to it are refused
+        }
+        try (EmbeddedHeadcount server = EmbeddedHeadcount.start(Map.of("endpoint", "http://127.0.0.1:" + port + "/hits",
+                "interval", "1h", "flushTimeout", "2s"))) {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i <= round; i++) {
+                    hit(server, "round" + round);
+                }
+                assertTrue(Http.adminFlush(server).body().contains("\"outcome\":\"failed\""), "refused, round " + round);
+            }
+            try (Receiver receiver = new Receiver(port)) {
+                assertTrue(Http.adminFlush(server).body().contains("\"batchesDelivered\":3"), "the three kept batches go");
+                List<Receiver.Request> got = drain(receiver);
+                assertEquals(3, got.size(), "three requests, oldest first");
+                assertEquals(Map.of("round0", 1L, "round1", 2L, "round2", 3L), dedupe(got), "every hit once");
+            }
+        }
+    }
+
+    @Test
+    void endpointHangingFor30sTimesOutWithoutOverlappingFlushesOrSlowPixels() throws Exception {
+        try (Receiver receiver = new Receiver();
+             EmbeddedHeadcount server = EmbeddedHeadcount.start(Map.of("endpoint", receiver.uri("/hits").toString(),
+                     "interval", "1h", "flushTimeout", "1s"))) {
+            receiver.enqueueHang().enqueueHang().enqueueHang(); // each hangs until the receiver closes, past 30 s
+            hit(server, "h");
+            ExecutorService callers = Executors.newFixedThreadPool(3);
+            List<Future<HttpResponse<String>>> flushes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                flushes.add(callers.submit(() -> Http.adminFlush(server)));
+            }
+            List<Long> pixelMs = new ArrayList<>();
+            while (flushes.stream().anyMatch(f -> !f.isDone()) && pixelMs.size() < 2_000) {
+                long start = System.nanoTime();
+                hit(server, "during");
+                pixelMs.add((System.nanoTime() - start) / 1_000_000);
+            }
+            List<long[]> spans = new ArrayList<>();
+            for (Future<HttpResponse<String>> flush : flushes) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> result = JsonbBuilder.create().fromJson(flush.get(30, TimeUnit.SECONDS).body(), Map.class);
+                assertEquals("failed", result.get("outcome"), "a hang is a failed flush: " + result);
+                long end = ((BigDecimal) result.get("atEpochMs")).longValue();
+                spans.add(new long[] {end - ((BigDecimal) result.get("durationMs")).longValue(), end});
+            }
+            callers.shutdown();
+            spans.sort((x, y) -> Long.compare(x[0], y[0]));
+            for (int i = 1; i < spans.size(); i++) {
+                assertTrue(spans.get(i)[0] >= spans.get(i - 1)[1], "flush " + i + " began after the one before ended");
+            }
+            Collections.sort(pixelMs);
+            long p99 = pixelMs.get((int) Math.ceil(pixelMs.size() * 0.99) - 1);
+            assertTrue(p99 < 500, "pixels answer at once meanwhile: p99 " + p99 + "ms over " + pixelMs.size());
+        }
+    }
+
+    @Test
+    void slowEndpointWhileHitsKeepArrivingLosesNothing() throws Exception {
+        int threads = 4;
+        int perThread = 300;
+        Receiver receiver = new Receiver().answerSlowly(300);
+        try (receiver; EmbeddedHeadcount server = EmbeddedHeadcount.start(Map.of("endpoint",
+                receiver.uri("/hits").toString(), "interval", "100ms", "flushTimeout", "5s"))) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        hit(server, "k" + (i % 7) + "-" + thread);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> sender : senders) {
+                sender.get(2, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            server.close(); // the final flush takes what is left
+            long delivered = dedupe(drain(receiver)).values().stream().mapToLong(Long::longValue).sum();
+            assertEquals((long) threads * perThread, delivered, "every hit sent while the endpoint was slow arrived once");
+        }
+    }
+}
