@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
 public final class LiveEndpoint extends Endpoint {
 
     /** The longest text a client may send; anything it sends is ignored. */
-    static final int MAX_CLIENT_MESSAGE_BYTES = 1024;
+    public static final int MAX_CLIENT_MESSAGE_BYTES = 1024;
 
     private final PresenceRegistry registry;
     private final Executor closer;

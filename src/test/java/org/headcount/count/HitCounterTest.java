@@ -82,6 +82,41 @@ class HitCounterTest {
                 "sum of all " + flushes + " flushed batches + remainder must equal the hits sent");
     }
 
+    @Test
+    void eightThreadsTimesAMillionHitsWithAFlushEvery10msSumExactly() throws Exception {
+        int threads = 8;
+        int hitsPerThread = 1_000_000;
+        HitCounter counter = new HitCounter(100_000, 512);
+        java.util.concurrent.atomic.AtomicLong flushed = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor();
+        flusher.scheduleAtFixedRate(() -> flushed.addAndGet(sum(counter.drain())), 10, 10, TimeUnit.MILLISECONDS);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(pool.submit(() -> {
+                for (int i = 0; i < hitsPerThread; i++) {
+                    counter.hit(KEYS[i & (KEYS.length - 1)]);
+                }
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get(5, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        flusher.shutdown();
+        assertEquals(true, flusher.awaitTermination(10, TimeUnit.SECONDS), "the flush loop stopped");
+        flushed.addAndGet(sum(counter.drain()));
+        assertEquals((long) threads * hitsPerThread, flushed.get(), "8 × 1M hits, flushed every 10 ms, sum exactly");
+    }
+
+    private static final String[] KEYS = new String[1024];
+
+    static {
+        for (int i = 0; i < KEYS.length; i++) {
+            KEYS[i] = "key-" + i;
+        }
+    }
+
     private static long sum(Map<String, Long> batch) {
         return batch.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -14,7 +14,7 @@ import org.apache.catalina.startup.Tomcat;
 
 /**
  * The built headcount.war deployed at /headcount in an embedded Tomcat 11 on port 0, with
- * context-params as its configuration and two users: {@code admin} (role headcount-admin) and {@code viewer} (none).
+ * context-params as its configuration (and {@link #CONNECTOR} properties) and two users: {@code admin} (role headcount-admin) and {@code viewer} (none).
  */
 public final class EmbeddedHeadcount implements AutoCloseable {
 
@@ -22,6 +22,8 @@ public final class EmbeddedHeadcount implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "admin-secret";
     public static final String VIEWER = "viewer";
     public static final String VIEWER_PASSWORD = "viewer-secret";
+    /** A parameter named {@code connector.x} sets the HTTP connector's property x instead of a context-param. */
+    public static final String CONNECTOR = "connector.";
 
     private final Tomcat tomcat = new Tomcat();
     private final Context context;
@@ -42,7 +44,13 @@ public final class EmbeddedHeadcount implements AutoCloseable {
         Tomcat.addServlet(context, "default", new DefaultServlet());
         context.addServletMappingDecoded("/", "default");
         Tomcat.addDefaultMimeTypeMappings(context);
-        params.forEach(context::addParameter);
+        params.forEach((name, value) -> {
+            if (name.startsWith(CONNECTOR)) {
+                tomcat.getConnector().setProperty(name.substring(CONNECTOR.length()), value);
+            } else {
+                context.addParameter(name, value);
+            }
+        });
         // As tomcat-conf/server.xml: a pixel client may keep one connection for any number of requests.
         tomcat.getConnector().setProperty("maxKeepAliveRequests", "-1");
         tomcat.start();

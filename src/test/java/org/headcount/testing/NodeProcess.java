@@ -44,7 +44,14 @@ public final class NodeProcess implements AutoCloseable {
         while ((line = out.readLine()) != null) {
             if (line.startsWith("HEADCOUNT_PORT ")) {
                 int port = Integer.parseInt(line.substring("HEADCOUNT_PORT ".length()));
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "node-output");
+                java.nio.file.Path log = java.nio.file.Path.of("target", "node-" + port + ".log");
+                Thread drain = new Thread(() -> {
+                    try (java.io.PrintWriter file = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(log))) {
+                        out.lines().forEach(file::println); // kept for a person reading a failure
+                    } catch (java.io.IOException e) {
+                        out.lines().forEach(l -> { });
+                    }
+                }, "node-output");
                 drain.setDaemon(true);
                 drain.start();
                 return new NodeProcess(process, port);
