@@ -34,9 +34,6 @@ public final class LiveClient implements AutoCloseable {
         WATCHER_CONTAINER.setDefaultMaxTextMessageBufferSize(MAX_WATCHER_FRAME_CHARS);
     }
 
-    /** The user property that hands Tomcat's WebSocket client the SSLContext for a wss:// connection. */
-    private static final String TOMCAT_SSL_CONTEXT = "org.apache.tomcat.websocket.SSL_CONTEXT";
-
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private final Session session;
@@ -47,10 +44,7 @@ public final class LiveClient implements AutoCloseable {
             public void beforeRequest(Map<String, List<String>> request) {
                 headers.forEach((name, value) -> request.put(name, List.of(value)));
             }
-        }).build();
-        if (tls != null) {
-            config.getUserProperties().put(TOMCAT_SSL_CONTEXT, tls);
-        }
+        }).sslContext(tls).build();
         WebSocketContainer container = uri.getQuery() != null && uri.getQuery().contains("watch=") ? WATCHER_CONTAINER : CONTAINER;
         session = container.connectToServer(new Endpoint() {
             @Override
