@@ -11,8 +11,9 @@ public interface Distribution {
 
     /**
      * Makes a fresh base directory, deploys the WAR, starts the container on {@code httpPort} with each Headcount
-     * setting as a system property {@code -Dheadcount.name=value} and {@code jvmOptions} added, and returns once
-     * {@code /headcount/health} answers 200. A container that does not get there is stopped before this fails.
+     * setting as a system property {@code -Dheadcount.name=value} (unless the distribution says otherwise) and
+     * {@code jvmOptions} added, and returns once {@code /headcount/health} answers 200. A container that does not
+     * get there is stopped before this fails.
      */
     DeployedServer deploy(int httpPort, Map<String, String> settings, List<String> jvmOptions) throws Exception;
 

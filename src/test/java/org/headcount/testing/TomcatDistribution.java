@@ -24,14 +24,25 @@ public final class TomcatDistribution implements Distribution {
 
     private final Path home;
     private final boolean httpsConnector;
+    private final boolean settingsAsParameters;
 
-    private TomcatDistribution(Path home, boolean httpsConnector) {
+    private TomcatDistribution(Path home, boolean httpsConnector, boolean settingsAsParameters) {
         this.home = home;
         this.httpsConnector = httpsConnector;
+        this.settingsAsParameters = settingsAsParameters;
     }
 
     public static TomcatDistribution fromBuild() {
-        return new TomcatDistribution(Distributions.fromBuild("distribution.tomcat.home", "target/apache-tomcat-11.0.24"), false);
+        return new TomcatDistribution(Distributions.fromBuild("distribution.tomcat.home", "target/apache-tomcat-11.0.24"),
+                false, false);
+    }
+
+    /**
+     * This distribution with the Headcount settings written as {@code <Parameter name="x" value="..." override="false"/>}
+     * into conf/context.xml, as tomcat-conf/context.xml tells users to, instead of as system properties.
+     */
+    public TomcatDistribution withSettingsInContextXml() {
+        return new TomcatDistribution(home, httpsConnector, true);
     }
 
     /**
@@ -39,7 +50,7 @@ public final class TomcatDistribution implements Distribution {
      * to do; it then needs {@code -Dhttps.port}, {@code -Dssl.cert}, {@code -Dssl.key} and {@code -Dssl.chain}.
      */
     public TomcatDistribution withHttpsConnector() {
-        return new TomcatDistribution(home, true);
+        return new TomcatDistribution(home, true, settingsAsParameters);
     }
 
     @Override
@@ -55,6 +66,9 @@ public final class TomcatDistribution implements Distribution {
         addViewer(base.resolve("conf/tomcat-users.xml"));
         if (httpsConnector) {
             uncommentHttpsConnector(base.resolve("conf/server.xml"));
+        }
+        if (settingsAsParameters) {
+            addParameters(base.resolve("conf/context.xml"), settings);
         }
         for (String dir : List.of("logs", "temp", "work", "webapps")) {
             Files.createDirectories(base.resolve(dir));
@@ -73,7 +87,7 @@ public final class TomcatDistribution implements Distribution {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dhttp.port=" + httpPort));
         command.addAll(jvmOptions);
-        command.addAll(Distributions.systemProperties(settings));
+        command.addAll(Distributions.systemProperties(settingsAsParameters ? Map.of() : settings));
         command.addAll(List.of("org.apache.catalina.startup.Bootstrap", "start"));
         ServerProcess process = ServerProcess.start(name(), command, base, base.resolve("logs/console.log"));
         DeployedServer server = new DeployedServer(name(), httpPort, base, process);
@@ -82,12 +96,27 @@ public final class TomcatDistribution implements Distribution {
     }
 
     private static void addViewer(Path users) throws Exception {
-        String xml = Files.readString(users, StandardCharsets.UTF_8);
-        int end = xml.lastIndexOf("</tomcat-users>");
-        if (end < 0) {
-            throw new AssertionError(users + " has no </tomcat-users> to add the viewer before");
+        insertBefore(users, "</tomcat-users>", "  " + VIEWER_ENTRY + "\n");
+    }
+
+    private static void addParameters(Path contextXml, Map<String, String> settings) throws Exception {
+        StringBuilder parameters = new StringBuilder();
+        settings.forEach((name, value) -> parameters.append("    <Parameter name=\"").append(name).append("\" value=\"")
+                .append(xml(value)).append("\" override=\"false\"/>\n"));
+        insertBefore(contextXml, "</Context>", parameters.toString());
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
+    }
+
+    private static void insertBefore(Path file, String end, String text) throws Exception {
+        String xml = Files.readString(file, StandardCharsets.UTF_8);
+        int at = xml.lastIndexOf(end);
+        if (at < 0) {
+            throw new AssertionError(file + " has no " + end + " to add to");
         }
-        Files.writeString(users, xml.substring(0, end) + "  " + VIEWER_ENTRY + "\n" + xml.substring(end), StandardCharsets.UTF_8);
+        Files.writeString(file, xml.substring(0, at) + text + xml.substring(at), StandardCharsets.UTF_8);
     }
 
     private static void uncommentHttpsConnector(Path serverXml) throws Exception {
