@@ -1,8 +1,14 @@
 package org.headcount.distribution;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
 import org.headcount.testing.DeployedServer;
 import org.headcount.testing.Deployment;
 import org.headcount.testing.Distribution;
+import org.headcount.testing.Eventually;
+import org.headcount.testing.FreePort;
+import org.headcount.testing.Http;
 import org.headcount.testing.Receiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DistributionIT implements PixelContract, AdminContract, LiveContract, StreamContract, ServedContract {
 
+    private static final String FINAL_KEY = "counted-just-before-the-stop";
     private Receiver receiver;
     private DeployedServer server;
     private long startedNanos;
@@ -31,10 +38,16 @@ abstract class DistributionIT implements PixelContract, AdminContract, LiveContr
 
     /** Runs even when deploy() or tests failed. */
     @AfterAll
-    void undeploy() {
+    void undeploy() throws Exception {
         try {
             if (server != null) {
+                // A hit counted just before the container stops reaches the receiver in the WAR's final flush.
+                Http.get(server.uri("/pixel.gif?key=" + FINAL_KEY));
                 server.close();
+                Eventually.await(server + ": nothing listening once stopped", Duration.ofSeconds(10),
+                        () -> !FreePort.listening(server.port()));
+                assertEquals(1L, receiver.take(SOON).hits().get(FINAL_KEY),
+                        server + ": stopping the container (SIGTERM) runs the final flush");
             }
         } finally {
             if (receiver != null) {
