@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -148,7 +149,7 @@ class TomcatBrowserIT implements DeployedWar {
     /** The image's pixels as the RGBA bytes a canvas holds. */
     private static List<Integer> expectedRgba(byte[] png) throws Exception {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-        List<Integer> rgba = new java.util.ArrayList<>(image.getWidth() * image.getHeight() * 4);
+        List<Integer> rgba = new ArrayList<>(image.getWidth() * image.getHeight() * 4);
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
                 int argb = image.getRGB(x, y);

@@ -22,18 +22,9 @@ public final class DeployedServer implements Deployment, AutoCloseable {
         return port;
     }
 
-    /** The container's base directory (catalina.base, jetty.base). */
-    public Path base() {
-        return base;
-    }
-
-    public ServerProcess process() {
-        return process;
-    }
-
     @Override
     public String toString() {
-        return name + " on port " + port;
+        return name + " on port " + port + " (" + base + ")";
     }
 
     /** Stops the container (the WAR's final flush runs) and, if it hangs, kills it. Idempotent. */

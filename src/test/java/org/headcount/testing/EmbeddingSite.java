@@ -21,7 +21,7 @@ public final class EmbeddingSite implements AutoCloseable {
 
     /** {@code headcountBase} is where Headcount is deployed, e.g. {@code http://127.0.0.1:8080/headcount/}. */
     public EmbeddingSite(URI headcountBase) throws IOException {
-        page = page(headcountBase.resolve("headcount.js")).getBytes(StandardCharsets.UTF_8);
+        page = html(headcountBase.resolve("headcount.js")).getBytes(StandardCharsets.UTF_8);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.createContext(PATH, this::serve);
         server.start();
@@ -37,7 +37,7 @@ public final class EmbeddingSite implements AutoCloseable {
     }
 
     /** The README's snippet, plus an onStatus that shows the state and transport for the test to read. */
-    private static String page(URI script) {
+    private static String html(URI script) {
         return """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>An article on another site</title></head>

@@ -76,10 +76,6 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
     /** The process and every process it started, as of now. */
     public List<ProcessHandle> tree() {
         List<ProcessHandle> tree = new ArrayList<>();
@@ -96,10 +92,6 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }
-    }
-
-    public Path log() {
-        return log;
     }
 
     /** Stops the process tree, politely and then by force. Idempotent. */
