@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.headcount.live.PresenceRegistry;
 
 /** {@code /badge.svg?page=P}: a one-shot, shields.io-style "online · N" badge for places where a stream is unwelcome. */
@@ -36,10 +37,13 @@ public final class BadgeServlet extends HttpServlet {
         }
         // Never trust the client: the page name is only a lookup key and is never written into the SVG.
         int online = registry.online(page);
+        // Bytes, not getWriter(): Jetty 12 assumes image/* has no charset and would encode the label's "·" as ISO-8859-1.
+        byte[] body = svg(online).getBytes(StandardCharsets.UTF_8);
         response.setContentType("image/svg+xml;charset=utf-8");
         response.setHeader("Cache-Control", "no-cache, no-store, max-age=0");
         response.setHeader("X-Content-Type-Options", "nosniff");
-        response.getWriter().write(svg(online));
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** The badge: a grey label part and a value part, each as wide as its text plus padding. */

@@ -54,7 +54,7 @@ class LiveAbuseIT {
     void tenThousandWebSocketClientsThatNeverReadLeaveFastClientsServed() throws Exception {
         int stuck = 10_000;
         List<RawWebSocket> neverRead = new ArrayList<>(stuck);
-        try (LiveClient fast = LiveClient.open(node.uri("/live?page=/hot"), Map.of())) {
+        try (LiveClient fast = LiveClient.open(node, "page=/hot")) {
             fast.next(SLACK);
             long start = System.nanoTime();
             for (int i = 0; i < stuck; i++) {
@@ -68,7 +68,7 @@ class LiveAbuseIT {
                     (System.nanoTime() - start) / 1_000_000);
             fast.awaitOnline(stuck + 1, Duration.ofSeconds(30));
             for (int round = 0; round < 20; round++) {
-                try (LiveClient toggle = LiveClient.open(node.uri("/live?page=/hot"), Map.of())) {
+                try (LiveClient toggle = LiveClient.open(node, "page=/hot")) {
                     toggle.next(SLACK);
                     fast.awaitOnline(stuck + 2, SLACK);
                 }
@@ -87,7 +87,7 @@ class LiveAbuseIT {
     void sseClientsDisconnectingMidWriteAreForgotten() throws Exception {
         int rude = 200;
         List<Socket> streams = new ArrayList<>();
-        try (LiveClient fast = LiveClient.open(node.uri("/live?page=/rude"), Map.of())) {
+        try (LiveClient fast = LiveClient.open(node, "page=/rude")) {
             fast.next(SLACK);
             for (int i = 0; i < rude; i++) {
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.port());
@@ -98,7 +98,7 @@ class LiveAbuseIT {
             }
             fast.awaitOnline(rude + 1, Duration.ofSeconds(30));
             // Count changes make the server write to every stream while they are being reset under it.
-            try (LiveClient toggle = LiveClient.open(node.uri("/live?page=/rude"), Map.of())) {
+            try (LiveClient toggle = LiveClient.open(node, "page=/rude")) {
                 for (Socket socket : streams) {
                     socket.setSoLinger(true, 0); // close with a reset, mid-stream
                     socket.close();

@@ -2,7 +2,6 @@ package org.headcount.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,7 +15,7 @@ import org.apache.catalina.startup.Tomcat;
  * The built headcount.war deployed at /headcount in an embedded Tomcat 11 on port 0, with
  * context-params as its configuration (and {@link #CONNECTOR} properties) and two users: {@code admin} (role headcount-admin) and {@code viewer} (none).
  */
-public final class EmbeddedHeadcount implements AutoCloseable {
+public final class EmbeddedHeadcount implements Deployment, AutoCloseable {
 
     public static final String ADMIN = "admin";
     public static final String ADMIN_PASSWORD = "admin-secret";
@@ -74,12 +73,9 @@ public final class EmbeddedHeadcount implements AutoCloseable {
         return context.getState() == LifecycleState.STARTED;
     }
 
+    @Override
     public int port() {
         return tomcat.getConnector().getLocalPort();
-    }
-
-    public URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + port() + "/headcount" + pathAndQuery);
     }
 
     /** Undeploys (running the final flush) and stops Tomcat. Idempotent. */

@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /** A real Jakarta WebSocket client (the container's own) on /live that records every frame and the close. */
 public final class LiveClient implements AutoCloseable {
@@ -37,13 +38,13 @@ public final class LiveClient implements AutoCloseable {
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private final Session session;
 
-    private LiveClient(URI uri, Map<String, String> headers) throws Exception {
+    private LiveClient(URI uri, Map<String, String> headers, SSLContext tls) throws Exception {
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create().configurator(new ClientEndpointConfig.Configurator() {
             @Override
             public void beforeRequest(Map<String, List<String>> request) {
                 headers.forEach((name, value) -> request.put(name, List.of(value)));
             }
-        }).build();
+        }).sslContext(tls).build();
         WebSocketContainer container = uri.getQuery() != null && uri.getQuery().contains("watch=") ? WATCHER_CONTAINER : CONTAINER;
         session = container.connectToServer(new Endpoint() {
             @Override
@@ -59,16 +60,17 @@ public final class LiveClient implements AutoCloseable {
     }
 
     /** Opens {@code /headcount/live?query} on {@code server} with extra handshake headers. */
-    public static LiveClient open(EmbeddedHeadcount server, String query, Map<String, String> headers) throws Exception {
-        return open(server.uri("/live" + (query.isEmpty() ? "" : "?" + query)), headers);
+    public static LiveClient open(Deployment server, String query, Map<String, String> headers) throws Exception {
+        URI http = server.uri("/live" + (query.isEmpty() ? "" : "?" + query));
+        return new LiveClient(URI.create(http.toString().replaceFirst("^http", "ws")), headers, null);
     }
 
-    /** Opens the WebSocket at {@code http}'s address (its scheme becomes ws). */
-    public static LiveClient open(URI http, Map<String, String> headers) throws Exception {
-        return new LiveClient(URI.create(http.toString().replaceFirst("^http", "ws")), headers);
+    /** Opens the {@code wss://} URI {@code uri}, trusting the server certificates that {@code tls} trusts. */
+    public static LiveClient openSecure(URI uri, SSLContext tls) throws Exception {
+        return new LiveClient(uri, Map.of(), tls);
     }
 
-    public static LiveClient open(EmbeddedHeadcount server, String query) throws Exception {
+    public static LiveClient open(Deployment server, String query) throws Exception {
         return open(server, query, Map.of());
     }
 

@@ -3,7 +3,6 @@ package org.headcount.testing;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A Headcount node in a JVM of its own, so a test can kill it the hard way (SIGKILL: no goodbye, no final
  * flush), as a crashed machine would. {@link #main} is what runs in that JVM.
  */
-public final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements Deployment, AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -60,10 +59,7 @@ public final class NodeProcess implements AutoCloseable {
         throw new AssertionError("the node process ended before serving (exit " + process.waitFor() + ")");
     }
 
-    public URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + port + "/headcount" + pathAndQuery);
-    }
-
+    @Override
     public int port() {
         return port;
     }

@@ -2,6 +2,8 @@ package org.headcount.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A recording flush endpoint on 127.0.0.1 and port 0, MockWebServer-style: enqueue how it answers,
@@ -76,19 +79,36 @@ public final class Receiver implements AutoCloseable {
     private volatile long defaultDelayMs;
 
     public Receiver() throws IOException {
-        this(0);
+        this(0, null);
     }
 
     /** A receiver on a given port, e.g. one that refused connections until now. */
     public Receiver(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        this(port, null);
+    }
+
+    /** With {@code tls}, an HTTPS receiver presenting the certificate of {@code tls}'s key manager. */
+    public Receiver(SSLContext tls) throws IOException {
+        this(0, tls);
+    }
+
+    private Receiver(int port, SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 50);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 50);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
     public URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery);
+        String scheme = server instanceof HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + pathAndQuery);
     }
 
     /** The next unscripted request gets {@code status}. */

@@ -59,6 +59,21 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    /** Reads {@code data:} lines until one is exactly {@code json} (others may repeat a count); fails after {@code timeout}. */
+    public void awaitData(String json, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        while (!json.equals(last)) {
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("no 'data: " + json + "' line within " + timeout + "; the last data was " + last);
+            }
+            if (line.startsWith("data: ")) {
+                last = line.substring("data: ".length());
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         response.body().close();

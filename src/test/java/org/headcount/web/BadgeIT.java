@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
+import org.headcount.testing.PngStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class BadgeIT {
     @Test
     void countsAPngViewer() throws Exception {
         String page = "http://example.test/read-by-png";
-        try (OnlinePngIT.PngStream stream = OnlinePngIT.PngStream.open(server, page)) {
+        try (PngStream stream = PngStream.open(server, page)) {
             stream.next();
             assertEquals("1", shown(svg(page)), "the badge while a PNG stream is open on the page");
         }

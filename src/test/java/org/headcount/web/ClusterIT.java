@@ -60,7 +60,7 @@ class ClusterIT {
              NodeProcess b = NodeProcess.start(config("/b"));
              LiveClient onA = LiveClient.open(a, "page=/shared")) {
             assertEquals(BigDecimal.ONE, onA.next(SLACK).get("online"), "alone at first");
-            LiveClient onB = LiveClient.open(b.uri("/live?page=/shared"), Map.of());
+            LiveClient onB = LiveClient.open(b, "page=/shared");
             Duration seen = onA.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
             System.out.printf("cross-node join seen after %d ms (notifyMinDelay 100 ms)%n", seen.toMillis());
             onB.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));

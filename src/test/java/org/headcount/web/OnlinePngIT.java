@@ -9,27 +9,21 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.headcount.live.PngRenderer;
 import org.headcount.live.PngStreamSubscriber;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
+import org.headcount.testing.PngStream;
+import org.headcount.testing.PngStream.Part;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +89,7 @@ class OnlinePngIT {
     @Test
     void streamDeclaresMultipartAndCarriesPngParts() throws Exception {
         try (PngStream stream = PngStream.open(server, "http://example.test/framing")) {
-            HttpResponse<InputStream> response = stream.response;
+            HttpResponse<InputStream> response = stream.response();
             assertEquals(200, response.statusCode(), "status");
             assertEquals(PngStreamSubscriber.CONTENT_TYPE, response.headers().firstValue("Content-Type").orElse(null),
                     "Content-Type declares the boundary without the leading dashes");
@@ -151,121 +145,5 @@ class OnlinePngIT {
         Map<String, Map<String, Object>> pages = JSONB.fromJson(new String(stats.body(), StandardCharsets.UTF_8), Map.class);
         Map<String, Object> entry = pages.get(page);
         return entry == null ? 0 : ((BigDecimal) entry.get("members")).intValueExact();
-    }
-
-    /** One multipart part: its headers (names lower-cased) and its body. */
-    record Part(Map<String, String> headers, byte[] body) {
-
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-    }
-
-    /**
-     * An open {@code /online.png} stream whose parts a reader thread hands over as they complete, where a browser
-     * completes them: at the delimiter ({@code CRLF--boundary}) that follows each body.
-     */
-    static final class PngStream implements AutoCloseable {
-
-        private static final byte[] DELIMITER = ("\r\n--" + PngStreamSubscriber.BOUNDARY).getBytes(StandardCharsets.US_ASCII);
-        private static final int MAX_PART_BYTES = 1 << 20;
-
-        final HttpResponse<InputStream> response;
-        private final BlockingQueue<Object> parts = new LinkedBlockingQueue<>();
-
-        private PngStream(HttpResponse<InputStream> response) {
-            this.response = response;
-            Thread reader = new Thread(this::read, "png-stream-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static PngStream open(EmbeddedHeadcount server, String referer) throws IOException, InterruptedException {
-            HttpResponse<InputStream> response = Http.CLIENT.send(Http.request(server.uri("/online.png"), "Referer", referer)
-                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new PngStream(response);
-        }
-
-        /** The next complete part; fails the test if none comes promptly or the stream broke. */
-        Part next() throws InterruptedException {
-            Object next = parts.poll(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
-            if (next == null) {
-                throw new AssertionError("no complete part within " + PROMPTLY);
-            }
-            if (next instanceof Throwable broken) {
-                throw new AssertionError("the stream broke: " + broken, broken);
-            }
-            return (Part) next;
-        }
-
-        /** The next part whose image differs from {@code shown}: parts repeating it are the keep-alive re-sends. */
-        Part nextChangeFrom(byte[] shown) throws InterruptedException {
-            Part next;
-            do {
-                next = next();
-            } while (Arrays.equals(shown, next.body()));
-            return next;
-        }
-
-        private void read() {
-            try (InputStream in = response.body()) {
-                // The body opens with the first delimiter, without the CRLF that precedes later ones.
-                byte[] preamble = in.readNBytes(DELIMITER.length - 2);
-                if (!Arrays.equals(Arrays.copyOfRange(DELIMITER, 2, DELIMITER.length), preamble)) {
-                    throw new IOException("the body does not open with --boundary: " + new String(preamble, StandardCharsets.ISO_8859_1));
-                }
-                while (true) {
-                    String after = new String(in.readNBytes(2), StandardCharsets.US_ASCII);
-                    if (after.equals("--")) {
-                        return; // the close delimiter: no more parts
-                    }
-                    if (!after.equals("\r\n")) {
-                        throw new IOException("a delimiter must end its line, got " + after);
-                    }
-                    Map<String, String> headers = headers(in);
-                    parts.add(new Part(headers, until(in, DELIMITER)));
-                }
-            } catch (IOException | RuntimeException e) {
-                parts.add(e); // closed by the test, or a framing error for next() to report
-            }
-        }
-
-        private static Map<String, String> headers(InputStream in) throws IOException {
-            Map<String, String> headers = new LinkedHashMap<>();
-            String line;
-            while (!(line = new String(until(in, "\r\n".getBytes(StandardCharsets.US_ASCII)), StandardCharsets.ISO_8859_1)).isEmpty()) {
-                int colon = line.indexOf(':');
-                if (colon < 0) {
-                    throw new IOException("not a header line: " + line);
-                }
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            return headers;
-        }
-
-        /** The bytes before the next {@code marker}, which is consumed. */
-        private static byte[] until(InputStream in, byte[] marker) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            int matched = 0;
-            while (matched < marker.length) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("the stream ended inside a part");
-                }
-                bytes.write(b);
-                matched = b == (marker[matched] & 0xff) ? matched + 1 : (b == (marker[0] & 0xff) ? 1 : 0);
-                if (bytes.size() > MAX_PART_BYTES) {
-                    throw new IOException("no delimiter within " + MAX_PART_BYTES + " bytes");
-                }
-            }
-            byte[] all = bytes.toByteArray();
-            return Arrays.copyOf(all, all.length - marker.length);
-        }
-
-        /** Ends the stream from the client side, as closing the page would. */
-        @Override
-        public void close() throws IOException {
-            response.body().close();
-        }
     }
 }
