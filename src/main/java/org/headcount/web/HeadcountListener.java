@@ -49,7 +49,7 @@ public final class HeadcountListener implements ServletContextListener {
         flush = new FlushScheduler(flusher, config.intervalMs());
         PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000);
         notifier = new Notifier(registry);
-        addLiveEndpoint(context, new LiveConfigurator(registry, config.allowedOrigins(), notifier.closer()));
+        addLiveEndpoint(context, new LiveConfigurator(registry, config.allowedOrigins(), notifier.closer(), null));
 
         Attributes.put(context, Config.class, config);
         Attributes.put(context, Jsonb.class, jsonb);
