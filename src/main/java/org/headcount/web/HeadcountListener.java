@@ -46,7 +46,7 @@ public final class HeadcountListener implements ServletContextListener {
                 : null;
         Flusher flusher = new Flusher(counter::drain, client, config.discard(), config.maxPendingBatches(),
                 new Spool(config.spoolDir().resolve(SPOOL_FILE), jsonb), jsonb);
-        flush = new FlushScheduler(flusher, config.intervalMs());
+        flush = new FlushScheduler(flusher, config.intervalMs(), result -> { });
         PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000);
         notifier = new Notifier(registry);
         addLiveEndpoint(context, new LiveConfigurator(registry, config.allowedOrigins(), notifier.closer(), null));
