@@ -61,6 +61,57 @@ class PendingHitsTest {
                 "and every hit still drained exactly once");
     }
 
+    @Test
+    void countedTotalIsEveryCountedHitWhetherDrainedOrPending() {
+        HitCounter counter = new HitCounter(2, 4);
+        hits(counter, "/a", 3);
+        counter.hit(null);
+        counter.hit("/too-long");
+        counter.hit("/b");
+        counter.hit("/c");
+        assertEquals(4, counter.countedTotal(), "three and one counted; no key, too long and too many keys are not");
+        counter.drain();
+        hits(counter, "/c", 2);
+        assertEquals(6, counter.countedTotal(), "the drained hits still count, and the new ones add to them");
+        counter.drain();
+        counter.drain();
+        assertEquals(6, counter.countedTotal(), "drains move hits, they do not add or lose any");
+    }
+
+    @Test
+    void countedTotalNeverGoesDownWhileHitsAreCountedAndDrained() throws Exception {
+        HitCounter counter = new HitCounter(100_000, 512);
+        int hitsPerThread = 200_000;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        CountDownLatch start = new CountDownLatch(1);
+        Future<?> counting = pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < hitsPerThread; i++) {
+                counter.hit("key-" + (i % 5_000));
+            }
+            return null;
+        });
+        Future<?> draining = pool.submit(() -> {
+            start.await();
+            while (!counting.isDone()) {
+                counter.drain();
+            }
+            return null;
+        });
+        start.countDown();
+        long lastSeen = 0;
+        while (!counting.isDone()) {
+            long seen = counter.countedTotal();
+            assertTrue(seen >= lastSeen, "a Prometheus counter must never go down: " + seen + " after " + lastSeen);
+            lastSeen = seen;
+        }
+        counting.get();
+        draining.get();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "pool stops");
+        assertEquals(hitsPerThread, counter.countedTotal(), "every hit counted once");
+    }
+
     private static void hits(HitCounter counter, String key, int n) {
         for (int i = 0; i < n; i++) {
             counter.hit(key);

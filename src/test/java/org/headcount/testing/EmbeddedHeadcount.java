@@ -11,10 +11,12 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 
 /**
  * The built headcount.war deployed at /headcount in an embedded Tomcat 11 on port 0, with
  * context-params as its configuration and two users: {@code admin} (role headcount-admin) and {@code viewer} (none).
+ * The params are given as context.xml's {@code <Parameter>} elements are, so they survive an undeploy and deploy.
  */
 public final class EmbeddedHeadcount implements AutoCloseable {
 
@@ -39,12 +41,22 @@ public final class EmbeddedHeadcount implements AutoCloseable {
         // The default web.xml would add a JSP servlet this classpath lacks; static files need the DefaultServlet.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         context = tomcat.addWebapp("/headcount", war().toString());
-        Tomcat.addServlet(context, "default", new DefaultServlet());
-        context.addServletMappingDecoded("/", "default");
+        addDefaultServlet();
         Tomcat.addDefaultMimeTypeMappings(context);
-        params.forEach(context::addParameter);
+        params.forEach((name, value) -> {
+            ApplicationParameter param = new ApplicationParameter();
+            param.setName(name);
+            param.setValue(value);
+            context.addApplicationParameter(param);
+        });
         tomcat.getConnector();
         tomcat.start();
+    }
+
+    /** Static files need Tomcat's DefaultServlet; a stopped context forgets its servlets, so each deploy adds it. */
+    private void addDefaultServlet() {
+        Tomcat.addServlet(context, "default", new DefaultServlet());
+        context.addServletMappingDecoded("/", "default");
     }
 
     /** Deploys the WAR with {@code params} as context-params; check {@link #deployed()} when a failure is expected. */
@@ -63,6 +75,17 @@ public final class EmbeddedHeadcount implements AutoCloseable {
 
     public boolean deployed() {
         return context.getState() == LifecycleState.STARTED;
+    }
+
+    /** Stops the webapp (its undeploy: final flush, MBeans removed), leaving Tomcat and its port up. */
+    public void undeploy() throws LifecycleException {
+        context.stop();
+    }
+
+    /** Starts the webapp again after {@link #undeploy()}: a fresh deployment on the same port. */
+    public void deploy() throws LifecycleException {
+        addDefaultServlet();
+        context.start();
     }
 
     public int port() {
