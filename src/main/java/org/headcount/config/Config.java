@@ -10,6 +10,7 @@ import java.util.List;
  * @param endpoint flush URL, or null to log hits only
  * @param secret shared secret sent as {@code secret=} and used as HMAC key, or null
  * @param redisUrl Redis for scale-out, or null for a single node
+ * @param dashboardPublic false: the dashboard and every view of all pages need the {@code headcount-admin} role
  */
 public record Config(
         long intervalMs,
@@ -33,7 +34,8 @@ public record Config(
         long pageCleanDelayMs,
         List<String> allowedOrigins,
         URI redisUrl,
-        long nodeTimeoutMs) {
+        long nodeTimeoutMs,
+        boolean dashboardPublic) {
 
     public Config {
         allowedOrigins = List.copyOf(allowedOrigins);

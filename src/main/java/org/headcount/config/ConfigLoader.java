@@ -76,7 +76,8 @@ public final class ConfigLoader {
                 duration("pageCleanDelay", "60", 0),
                 origins("allowedOrigins"),
                 url("redisUrl", "redis", "rediss"),
-                duration("nodeTimeout", "5", 1));
+                duration("nodeTimeout", "5", 1),
+                bool("dashboardPublic", true));
     }
 
     private record Setting(String name, String value, String source) {

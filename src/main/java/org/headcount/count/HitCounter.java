@@ -1,10 +1,13 @@
 package org.headcount.count;
 
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.headcount.Top;
 
 /**
  * Sums pixel hits per key in memory. Counting never waits: a hit goes into the current buffer, and
@@ -13,9 +16,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class HitCounter {
 
+    /** One key and its hits. */
+    public record KeyHits(String key, long hits) {}
+
+    /** What waits for the next flush: distinct keys, their hits, and the keys with the most hits, most first. */
+    public record Pending(int keys, long hits, List<KeyHits> top) {}
+
+    private static final Comparator<KeyHits> BY_HITS =
+            Comparator.comparingLong(KeyHits::hits).thenComparing(KeyHits::key, Comparator.reverseOrder());
+
     private final int maxKeys;
     private final int maxKeyLength;
     private volatile Buffer current;
+    private long drainedHits; // guarded by this
 
     public HitCounter(int maxKeys, int maxKeyLength) {
         this.maxKeys = maxKeys;
@@ -52,12 +65,45 @@ public final class HitCounter {
         while (old.writers.get() != 0) {
             Thread.onSpinWait();
         }
-        return old.snapshot();
+        Map<String, Long> batch = old.snapshot();
+        batch.values().forEach(hits -> drainedHits += hits);
+        return batch;
+    }
+
+    /**
+     * Every hit counted since the start, for {@code headcount_hits_total}: read from the per-key adders the hits
+     * already live in, so counting pays nothing extra for the metric. Under the drain's lock, so hits moving from
+     * the buffer into a batch are never missed nor seen twice, and the total never goes down. One pass over the
+     * pending keys; counting goes on meanwhile.
+     */
+    public synchronized long countedTotal() {
+        long pending = 0;
+        for (LongAdder adder : current.hits.values()) {
+            pending += adder.sum();
+        }
+        return drainedHits + pending;
     }
 
     /** Distinct keys counted since the last drain. */
     public int pendingKeys() {
         return current.hits.size();
+    }
+
+    /**
+     * The hits counted since the last drain and the {@code top} keys among them, for the dashboard. Read-only and
+     * lock-free: it walks the live buffer as it stands, so counting never waits for it, and a hit landing meanwhile
+     * may or may not be included. Costs one pass over the pending keys.
+     */
+    public Pending pending(int top) {
+        Top<KeyHits> largest = new Top<>(top, BY_HITS);
+        long[] totals = new long[2]; // keys, hits
+        current.hits.forEach((key, adder) -> {
+            long hits = adder.sum();
+            totals[0]++;
+            totals[1] += hits;
+            largest.offer(new KeyHits(key, hits));
+        });
+        return new Pending((int) totals[0], totals[1], largest.largestFirst());
     }
 
     private static final class Buffer {

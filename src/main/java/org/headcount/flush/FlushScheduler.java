@@ -5,14 +5,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.headcount.DaemonThreads;
 
 /**
  * Runs the {@link Flusher} every interval on one named daemon thread, which also serves forced flushes,
- * so no two flushes ever overlap; closing runs the final flush and spools what is left.
+ * so no two flushes ever overlap; closing runs the final flush and spools what is left. Every outcome goes
+ * to the observer (metrics, the dashboard's history) on the flush thread.
  */
 public final class FlushScheduler implements AutoCloseable {
 
@@ -21,16 +24,20 @@ public final class FlushScheduler implements AutoCloseable {
 
     private final Flusher flusher;
     private final ScheduledExecutorService executor;
+    private final ScheduledFuture<?> schedule;
+    private final Consumer<FlushResult> observer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile FlushResult last;
 
-    public FlushScheduler(Flusher flusher, long intervalMs) {
+    /** {@code observer} hears every flush's outcome, on the flush thread; it must be quick and must not throw. */
+    public FlushScheduler(Flusher flusher, long intervalMs, Consumer<FlushResult> observer) {
         this.flusher = flusher;
+        this.observer = observer;
         this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("headcount-flush"));
         // Batches spooled by the last run go out at once rather than an interval later.
         long firstDelayMs = flusher.pendingBatches() > 0 ? 0 : intervalMs;
-        executor.scheduleWithFixedDelay(this::tick, firstDelayMs, intervalMs, TimeUnit.MILLISECONDS);
+        schedule = executor.scheduleWithFixedDelay(this::tick, firstDelayMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     /** Flushes now, after any flush already running; waits at most {@code timeoutMs} for the outcome. */
@@ -55,9 +62,12 @@ public final class FlushScheduler implements AutoCloseable {
         return flusher.pendingBatches();
     }
 
-    /** False once the flush thread has stopped, whether by {@link #close()} or otherwise. */
+    /**
+     * False once the schedule has stopped: closed, or ended by an Error in a flush. The executor alone cannot
+     * tell the second case, since a periodic task that throws is silently never run again.
+     */
     public boolean running() {
-        return !executor.isShutdown() && !executor.isTerminated();
+        return !executor.isShutdown() && !schedule.isDone();
     }
 
     private void tick() {
@@ -68,6 +78,10 @@ public final class FlushScheduler implements AutoCloseable {
         } catch (Exception e) {
             // One bad tick must not end the schedule.
             LOG.log(System.Logger.Level.ERROR, "Flush failed unexpectedly", e);
+        } catch (Error e) {
+            // Out of memory and the like: the executor ends the schedule, so say so once; /health reports it DOWN.
+            LOG.log(System.Logger.Level.ERROR, "Flush thread stopped; no more scheduled flushes until a restart", e);
+            throw e;
         }
     }
 
@@ -82,6 +96,7 @@ public final class FlushScheduler implements AutoCloseable {
         } else {
             consecutiveFailures.set(0);
         }
+        observer.accept(result);
         return result;
     }
 

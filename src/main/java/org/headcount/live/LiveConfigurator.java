@@ -7,19 +7,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
-/** Hands each {@link LiveEndpoint} the registry, checks the handshake's Origin, and keeps its Referer. */
+/**
+ * Hands each {@link LiveEndpoint} the registry, checks the handshake's Origin, keeps its Referer, and notes
+ * whether the handshake may watch every page.
+ */
 public final class LiveConfigurator extends ServerEndpointConfig.Configurator {
 
     static final String REFERER = "headcount.referer";
+    static final String MAY_WATCH_ALL = "headcount.mayWatchAll";
 
     private final PresenceRegistry registry;
     private final List<String> allowedOrigins;
     private final Executor closer;
+    private final String watchAllRole;
 
-    public LiveConfigurator(PresenceRegistry registry, List<String> allowedOrigins, Executor closer) {
+    /** {@code watchAllRole}: the role {@code ?watch=all} needs, or null when anyone may watch every page. */
+    public LiveConfigurator(PresenceRegistry registry, List<String> allowedOrigins, Executor closer, String watchAllRole) {
         this.registry = registry;
         this.allowedOrigins = allowedOrigins;
         this.closer = closer;
+        this.watchAllRole = watchAllRole;
     }
 
     @Override
@@ -34,6 +41,9 @@ public final class LiveConfigurator extends ServerEndpointConfig.Configurator {
                 config.getUserProperties().put(REFERER, header.getValue().get(0));
             }
         }
+        // The access filter has already answered 401/403 where it runs first (Tomcat). Checked here too because
+        // Jetty runs its upgrade filter ahead of the application's: this check is what holds everywhere.
+        config.getUserProperties().put(MAY_WATCH_ALL, watchAllRole == null || request.isUserInRole(watchAllRole));
     }
 
     @Override

@@ -16,6 +16,7 @@ public final class LiveEndpoint extends Endpoint {
 
     /** The longest text a client may send; anything it sends is ignored. */
     public static final int MAX_CLIENT_MESSAGE_BYTES = 1024;
+    static final String WATCH_ALL_FORBIDDEN = "watch=all needs the headcount-admin role (dashboardPublic=false)";
 
     private final PresenceRegistry registry;
     private final Executor closer;
@@ -30,9 +31,13 @@ public final class LiveEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig config) {
         session.setMaxTextMessageBufferSize(MAX_CLIENT_MESSAGE_BYTES);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) ignored -> { });
-        WsSubscriber subscriber = new WsSubscriber(session, closer);
+        WsSubscriber subscriber = new WsSubscriber(session, closer, registry.meters());
         try {
             if ("all".equals(first(session, "watch"))) {
+                if (!Boolean.TRUE.equals(session.getUserProperties().get(LiveConfigurator.MAY_WATCH_ALL))) {
+                    subscriber.close(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(), WATCH_ALL_FORBIDDEN);
+                    return;
+                }
                 registry.watch(subscriber);
                 leave = () -> registry.unwatch(subscriber);
                 return;

@@ -28,10 +28,15 @@ public final class PngStreamSubscriber extends StreamSubscriber {
 
     private record Sent(int online, byte[] bytes) {}
 
-    public PngStreamSubscriber(AsyncContext async, PngRenderer renderer) throws IOException {
-        super(async);
+    public PngStreamSubscriber(AsyncContext async, PngRenderer renderer, LiveMeters meters) throws IOException {
+        super(async, meters);
         this.renderer = renderer;
         write(PART_START);
+    }
+
+    @Override
+    public Transport transport() {
+        return Transport.PNG;
     }
 
     /** Sends a new image only when the count differs from the last one sent: a page's notice can repeat it. */

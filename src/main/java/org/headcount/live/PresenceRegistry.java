@@ -21,6 +21,12 @@ import org.headcount.live.Subscriber.Closing;
  */
 public final class PresenceRegistry {
 
+    /**
+     * The most pages a watcher frame names, busiest first, so a node with 100,000 pages never serializes them all
+     * every notice; its {@code total} still counts every page.
+     */
+    public static final int WATCH_MAX_PAGES = 1_000;
+
     private final Config config;
     private final Throttle throttle;
     private final Jsonb jsonb;
@@ -34,6 +40,7 @@ public final class PresenceRegistry {
     private final AtomicLong serializations = new AtomicLong();
     private final RemoteCounts remote;
     private final Set<String> localChanges = ConcurrentHashMap.newKeySet();
+    private final LiveMeters meters = new LiveMeters();
 
     /** A single node; {@code clockMs} is a monotonic millisecond clock (tests pass their own). */
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs) {
@@ -57,7 +64,7 @@ public final class PresenceRegistry {
      */
     public Member join(String pageName, Subscriber subscriber) throws Refused {
         checkName(pageName);
-        reserveConnection();
+        reserveConnection(subscriber);
         long now = clockMs.getAsLong();
         Page page = pages.compute(pageName, (name, existing) -> {
             Page p = existing;
@@ -72,8 +79,8 @@ public final class PresenceRegistry {
             return p;
         });
         if (page == null) {
-            connections.decrementAndGet();
-            throw new Refused("too many pages (maxPages " + config.maxPages() + ")");
+            release(subscriber);
+            throw refused("too many pages (maxPages " + config.maxPages() + ")");
         }
         changed(page);
         subscriber.send(frame(page.name, total(page)));
@@ -87,27 +94,33 @@ public final class PresenceRegistry {
     public void check(String pageName) throws Refused {
         checkName(pageName);
         if (connections.get() >= config.maxConnections()) {
-            throw new Refused("too many connections (maxConnections " + config.maxConnections() + ")");
+            throw refused("too many connections (maxConnections " + config.maxConnections() + ")");
         }
         if (!pages.containsKey(pageName) && pages.size() >= config.maxPages()) {
-            throw new Refused("too many pages (maxPages " + config.maxPages() + ")");
+            throw refused("too many pages (maxPages " + config.maxPages() + ")");
         }
     }
 
     private void checkName(String pageName) throws Refused {
         if (pageName == null || pageName.isEmpty()) {
-            throw new Refused("page required");
+            throw refused("page required");
         }
         if (pageName.length() > config.maxPageLength()) {
-            throw new Refused("page longer than " + config.maxPageLength() + " characters");
+            throw refused("page longer than " + config.maxPageLength() + " characters");
         }
+    }
+
+    /** Every refusal passes here once, so the metrics see each turned-away connection exactly once. */
+    private Refused refused(String reason) {
+        meters.drop(LiveMeters.Drop.REFUSED);
+        return new Refused(reason);
     }
 
     /** Removes a member; safe to call more than once. */
     public void leave(Member member) {
         Page page = member.page();
         if (page.members.remove(member.subscriber()) != null) {
-            connections.decrementAndGet();
+            release(member.subscriber());
             if (page.members.isEmpty()) {
                 page.emptySinceMs = clockMs.getAsLong();
             }
@@ -117,22 +130,28 @@ public final class PresenceRegistry {
 
     /** Adds a watcher of every page, who is not counted on any; it gets the all-pages frame at once. */
     public void watch(Subscriber watcher) throws Refused {
-        reserveConnection();
+        reserveConnection(watcher);
         watchers.put(watcher, clockMs.getAsLong());
         watcher.send(allPagesFrame());
     }
 
     public void unwatch(Subscriber watcher) {
         if (watchers.remove(watcher) != null) {
-            connections.decrementAndGet();
+            release(watcher);
         }
     }
 
-    private void reserveConnection() throws Refused {
+    private void reserveConnection(Subscriber subscriber) throws Refused {
         if (connections.incrementAndGet() > config.maxConnections()) {
             connections.decrementAndGet();
-            throw new Refused("too many connections (maxConnections " + config.maxConnections() + ")");
+            throw refused("too many connections (maxConnections " + config.maxConnections() + ")");
         }
+        meters.opened(subscriber.transport());
+    }
+
+    private void release(Subscriber subscriber) {
+        connections.decrementAndGet();
+        meters.closed(subscriber.transport());
     }
 
     private void changed(Page page) {
@@ -175,6 +194,13 @@ public final class PresenceRegistry {
         return page.online() + remote.of(page.name);
     }
 
+    /** Members per page across the cluster: other nodes' counts plus this node's. */
+    private Map<String, Integer> clusterCounts() {
+        Map<String, Integer> counts = new java.util.HashMap<>(remote.all());
+        pages.forEach((name, page) -> counts.merge(name, page.online(), Integer::sum));
+        return counts;
+    }
+
     /** Live connections on this node, watchers included. */
     public int connections() {
         return connections.get();
@@ -182,6 +208,21 @@ public final class PresenceRegistry {
 
     public int pages() {
         return pages.size();
+    }
+
+    /** Open connections per transport and the connections ended or refused, for the metrics. */
+    public LiveMeters meters() {
+        return meters;
+    }
+
+    /** Members on every page now (watchers are not members); one pass over the pages. */
+    public int totalOnline() {
+        return PageRanking.of(clusterCounts(), 1).total();
+    }
+
+    /** The {@code n} pages with the most members now, busiest first; pages nobody is on are left out. */
+    public List<Frames.PageCount> topPages(int n) {
+        return PageRanking.of(clusterCounts(), n).busiest();
     }
 
     /** The page's count across the cluster. */
@@ -277,16 +318,12 @@ public final class PresenceRegistry {
         return new Frame(page, online, jsonb.toJson(new Frames.PageCount(page, online)));
     }
 
+    /** Every page's members in {@code total}, and the {@link #WATCH_MAX_PAGES} busiest pages by name. */
     private Frame allPagesFrame() {
-        Map<String, Integer> counts = new TreeMap<>(remote.all());
-        for (Page page : pages.values()) {
-            if (page.online() > 0) {
-                counts.merge(page.name, page.online(), Integer::sum);
-            }
-        }
-        counts.values().removeIf(n -> n <= 0);
-        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        PageRanking ranking = PageRanking.of(clusterCounts(), WATCH_MAX_PAGES);
+        Map<String, Integer> counts = new TreeMap<>();
+        ranking.busiest().forEach(page -> counts.put(page.page(), page.online()));
         serializations.incrementAndGet();
-        return new Frame(null, total, jsonb.toJson(new Frames.AllPages(total, counts)));
+        return new Frame(null, ranking.total(), jsonb.toJson(new Frames.AllPages(ranking.total(), counts)));
     }
 }

@@ -11,9 +11,14 @@ public final class SseSubscriber extends StreamSubscriber {
     static final int RETRY_MS = 3_000;
     private static final byte[] COMMENT = ":\n\n".getBytes(StandardCharsets.UTF_8);
 
-    public SseSubscriber(AsyncContext async) throws IOException {
-        super(async);
+    public SseSubscriber(AsyncContext async, LiveMeters meters) throws IOException {
+        super(async, meters);
         write(("retry: " + RETRY_MS + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Transport transport() {
+        return Transport.SSE;
     }
 
     @Override

@@ -21,12 +21,14 @@ public abstract class StreamSubscriber implements Subscriber, WriteListener, Asy
 
     private final AsyncContext async;
     private final ServletOutputStream out;
+    private final LiveMeters meters;
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>(); // guarded by this
     private boolean ended;
     private Runnable onEnd;
 
-    protected StreamSubscriber(AsyncContext async) throws IOException {
+    protected StreamSubscriber(AsyncContext async, LiveMeters meters) throws IOException {
         this.async = async;
+        this.meters = meters;
         this.out = async.getResponse().getOutputStream();
         async.setTimeout(0);
         async.addListener(this);
@@ -70,7 +72,9 @@ public abstract class StreamSubscriber implements Subscriber, WriteListener, Asy
             return;
         }
         if (queue.size() >= BACKLOG_LIMIT) {
-            close(Closing.TOO_SLOW);
+            if (complete()) {
+                meters.drop(LiveMeters.Drop.TOO_SLOW);
+            }
             return;
         }
         queue.add(bytes);
@@ -98,13 +102,22 @@ public abstract class StreamSubscriber implements Subscriber, WriteListener, Asy
 
     @Override
     public void close(Closing why) {
-        if (end()) {
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Stream already complete: {0}", e.getMessage());
-            }
+        if (complete()) {
+            meters.ended(why);
         }
+    }
+
+    /** Ends the response, once; answers whether this call did it. */
+    private boolean complete() {
+        if (!end()) {
+            return false;
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Stream already complete: {0}", e.getMessage());
+        }
+        return true;
     }
 
     /** Marks the stream ended and leaves the page, once; answers whether this call did it. */

@@ -18,6 +18,9 @@ public interface Subscriber {
         }
     }
 
+    /** How this connection reaches its client, for the metrics. */
+    Transport transport();
+
     /** Queues {@code frame} for this connection; a connection that cannot keep up closes itself. */
     void send(Frame frame);
 

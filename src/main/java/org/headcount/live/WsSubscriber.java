@@ -29,6 +29,7 @@ final class WsSubscriber implements Subscriber, SendHandler {
 
     private final Session session;
     private final Executor closer;
+    private final LiveMeters meters;
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicBoolean sending = new AtomicBoolean();
@@ -36,10 +37,16 @@ final class WsSubscriber implements Subscriber, SendHandler {
     private volatile Frame lastFrame;
     private volatile long lastSentNanos = System.nanoTime();
 
-    WsSubscriber(Session session, Executor closer) {
+    WsSubscriber(Session session, Executor closer, LiveMeters meters) {
         this.session = session;
         this.closer = closer;
+        this.meters = meters;
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT_MS);
+    }
+
+    @Override
+    public Transport transport() {
+        return Transport.WEBSOCKET;
     }
 
     @Override
@@ -48,7 +55,9 @@ final class WsSubscriber implements Subscriber, SendHandler {
             return;
         }
         if (waiting.incrementAndGet() > BACKLOG_LIMIT) {
-            close(Closing.TOO_SLOW);
+            if (closeOnce(Closing.TOO_SLOW.code, Closing.TOO_SLOW.reason)) {
+                meters.drop(LiveMeters.Drop.TOO_SLOW);
+            }
             return;
         }
         lastFrame = frame;
@@ -94,13 +103,20 @@ final class WsSubscriber implements Subscriber, SendHandler {
 
     @Override
     public void close(Closing why) {
-        close(why.code, why.reason);
+        if (closeOnce(why.code, why.reason)) {
+            meters.ended(why);
+        }
     }
 
-    /** Closes with {@code code} and {@code reason}, off the caller's thread: a close waits for a send in flight. */
+    /** Closes with {@code code} and {@code reason}. */
     void close(int code, String reason) {
+        closeOnce(code, reason);
+    }
+
+    /** Closes off the caller's thread (a close waits for a send in flight); answers whether this call did it. */
+    private boolean closeOnce(int code, String reason) {
         if (!closing.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         queue.clear();
         CloseReason closeReason = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), truncate(reason));
@@ -111,6 +127,7 @@ final class WsSubscriber implements Subscriber, SendHandler {
                 LOG.log(System.Logger.Level.DEBUG, "Closing a WebSocket session failed: {0}", e.getMessage());
             }
         });
+        return true;
     }
 
     private static String truncate(String reason) {

@@ -26,8 +26,12 @@ public final class AdminFlushServlet extends HttpServlet {
     public void init() {
         flush = Attributes.get(getServletContext(), FlushScheduler.class);
         jsonb = Attributes.get(getServletContext(), Jsonb.class);
-        // Room for the flush already running and ours, each bounded by the flush timeout.
-        waitMs = 2 * Attributes.get(getServletContext(), Config.class).flushTimeoutMs() + 5_000;
+        waitMs = waitMs(Attributes.get(getServletContext(), Config.class));
+    }
+
+    /** How long a forced flush waits for its outcome: room for the flush already running and ours, each bounded by the timeout. */
+    static long waitMs(Config config) {
+        return 2 * config.flushTimeoutMs() + 5_000;
     }
 
     @Override

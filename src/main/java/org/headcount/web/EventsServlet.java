@@ -52,7 +52,7 @@ public final class EventsServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no"); // nginx: pass events through unbuffered
-        SseSubscriber subscriber = new SseSubscriber(request.startAsync());
+        SseSubscriber subscriber = new SseSubscriber(request.startAsync(), registry.meters());
         try {
             PresenceRegistry.Member member = registry.join(page, subscriber);
             subscriber.onEnd(() -> registry.leave(member));

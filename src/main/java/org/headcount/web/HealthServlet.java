@@ -1,6 +1,7 @@
 package org.headcount.web;
 
 import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,26 +18,41 @@ public final class HealthServlet extends HttpServlet {
     static final int FAILED_FLUSHES_FOR_DOWN = 3;
 
     /** The health document. */
-    public record Health(String status, long uptimeSeconds, FlushResult lastFlush, int pendingBatches,
-                         int consecutiveFailedFlushes, int liveConnections, int livePages) {}
+    @JsonbPropertyOrder({"status", "uptimeSeconds", "flushRunning", "lastFlush", "pendingBatches",
+            "consecutiveFailedFlushes", "liveConnections", "livePages"})
+    public record Health(String status, long uptimeSeconds, boolean flushRunning, FlushResult lastFlush,
+                         int pendingBatches, int consecutiveFailedFlushes, int liveConnections, int livePages) {
+
+        /** DOWN when no flush will run any more, or the last {@link #FAILED_FLUSHES_FOR_DOWN} all failed. */
+        static Health of(FlushScheduler flush, PresenceRegistry registry, long uptimeSeconds) {
+            boolean running = flush.running();
+            int failures = flush.consecutiveFailures();
+            boolean up = running && failures < FAILED_FLUSHES_FOR_DOWN;
+            return new Health(up ? "UP" : "DOWN", uptimeSeconds, running, flush.last(), flush.pendingBatches(),
+                    failures, registry.connections(), registry.pages());
+        }
+
+        boolean up() {
+            return status.equals("UP");
+        }
+    }
 
     private FlushScheduler flush;
     private PresenceRegistry registry;
+    private Started started;
     private Jsonb jsonb;
-    private final long startedMs = System.currentTimeMillis();
 
     @Override
     public void init() {
         flush = Attributes.get(getServletContext(), FlushScheduler.class);
         registry = Attributes.get(getServletContext(), PresenceRegistry.class);
+        started = Attributes.get(getServletContext(), Started.class);
         jsonb = Attributes.get(getServletContext(), Jsonb.class);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        boolean up = flush.running() && flush.consecutiveFailures() < FAILED_FLUSHES_FOR_DOWN;
-        Health health = new Health(up ? "UP" : "DOWN", (System.currentTimeMillis() - startedMs) / 1000, flush.last(),
-                flush.pendingBatches(), flush.consecutiveFailures(), registry.connections(), registry.pages());
-        Json.send(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE, jsonb, health);
+        Health health = Health.of(flush, registry, started.uptimeSeconds());
+        Json.send(response, health.up() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE, jsonb, health);
     }
 }

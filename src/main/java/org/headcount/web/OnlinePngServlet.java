@@ -34,7 +34,7 @@ public final class OnlinePngServlet extends HttpServlet {
         if (page == null) {
             return;
         }
-        PngStreamSubscriber subscriber = new PngStreamSubscriber(request.startAsync(), renderer);
+        PngStreamSubscriber subscriber = new PngStreamSubscriber(request.startAsync(), renderer, registry.meters());
         try {
             PresenceRegistry.Member member = registry.join(page, subscriber);
             subscriber.onEnd(() -> registry.leave(member));

@@ -9,6 +9,7 @@ import java.util.Base64;
 import org.headcount.config.Config;
 import org.headcount.count.HitCounter;
 import org.headcount.count.Ignored;
+import org.headcount.metrics.PixelMeter;
 
 /** {@code /pixel.gif}: always answers the 1×1 transparent GIF at once, and counts one hit for {@code key}. */
 @WebServlet(urlPatterns = "/pixel.gif")
@@ -17,6 +18,7 @@ public final class PixelServlet extends HttpServlet {
     static final byte[] GIF = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
     private HitCounter counter;
+    private PixelMeter meter;
     private boolean keyFromReferer;
     private boolean respectDoNotTrack;
 
@@ -24,6 +26,7 @@ public final class PixelServlet extends HttpServlet {
     public void init() {
         Config config = Attributes.get(getServletContext(), Config.class);
         counter = Attributes.get(getServletContext(), HitCounter.class);
+        meter = Attributes.get(getServletContext(), PixelMeter.class);
         keyFromReferer = config.keyFromReferer();
         respectDoNotTrack = config.respectDoNotTrack();
     }
@@ -31,6 +34,9 @@ public final class PixelServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Ignored ignored = count(request);
+        if (ignored != null) {
+            meter.ignored(ignored);
+        }
         headers(response, ignored);
         response.getOutputStream().write(GIF);
     }

@@ -57,6 +57,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("*"), c.allowedOrigins(), "allowedOrigins");
         assertNull(c.redisUrl(), "redisUrl");
         assertEquals(5_000, c.nodeTimeoutMs(), "nodeTimeout");
+        assertEquals(true, c.dashboardPublic(), "dashboardPublic");
     }
 
     @ParameterizedTest(name = "{0}={1} → {2}")
@@ -88,6 +89,7 @@ class ConfigLoaderTest {
             "discard | yes | true or false",
             "discard | TRUE | true or false",
             "keyFromReferer | 1 | true or false",
+            "dashboardPublic | no | true or false",
             "endpoint | ftp://x | scheme http or https",
             "endpoint | not a url | scheme http or https",
             "endpoint | http:/nohost | scheme http or https",
@@ -172,9 +174,19 @@ class ConfigLoaderTest {
             "maxKeys, HEADCOUNT_MAX_KEYS",
             "redisUrl, HEADCOUNT_REDIS_URL",
             "notifyDeltaRatio, HEADCOUNT_NOTIFY_DELTA_RATIO",
+            "dashboardPublic, HEADCOUNT_DASHBOARD_PUBLIC",
     })
     void environmentNamesAreUpperSnakeCase(String name, String env) {
         assertEquals(env, ConfigLoader.envName(name), "env name of " + name);
+    }
+
+    @ParameterizedTest(name = "dashboardPublic={0} → {1}")
+    @CsvSource({
+            "true, true",
+            "false, false",
+    })
+    void dashboardPublicIsTrueOrFalse(String value, boolean expected) {
+        assertEquals(expected, withParam("dashboardPublic", value).dashboardPublic(), "dashboardPublic=" + value);
     }
 
     @Test

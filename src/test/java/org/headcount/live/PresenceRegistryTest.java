@@ -32,6 +32,12 @@ class PresenceRegistryTest {
     static class Recorder implements Subscriber {
         final List<String> frames = new ArrayList<>();
         Closing closed;
+        Transport transport = Transport.WEBSOCKET;
+
+        @Override
+        public Transport transport() {
+            return transport;
+        }
 
         @Override
         public void send(Frame frame) {

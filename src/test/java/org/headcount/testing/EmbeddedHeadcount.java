@@ -10,10 +10,13 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 
 /**
  * The built headcount.war deployed at /headcount in an embedded Tomcat 11 on port 0, with
- * context-params as its configuration (and {@link #CONNECTOR} properties) and two users: {@code admin} (role headcount-admin) and {@code viewer} (none).
+ * context-params as its configuration (and {@link #CONNECTOR} properties) and two users: {@code admin}
+ * (role headcount-admin) and {@code viewer} (none). The params are given as context.xml's {@code <Parameter>}
+ * elements are, so they survive an undeploy and deploy.
  */
 public final class EmbeddedHeadcount implements Deployment, AutoCloseable {
 
@@ -40,19 +43,27 @@ public final class EmbeddedHeadcount implements Deployment, AutoCloseable {
         // The default web.xml would add a JSP servlet this classpath lacks; static files need the DefaultServlet.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         context = tomcat.addWebapp("/headcount", war().toString());
-        Tomcat.addServlet(context, "default", new DefaultServlet());
-        context.addServletMappingDecoded("/", "default");
+        addDefaultServlet();
         Tomcat.addDefaultMimeTypeMappings(context);
         params.forEach((name, value) -> {
             if (name.startsWith(CONNECTOR)) {
                 tomcat.getConnector().setProperty(name.substring(CONNECTOR.length()), value);
             } else {
-                context.addParameter(name, value);
+                ApplicationParameter param = new ApplicationParameter();
+                param.setName(name);
+                param.setValue(value);
+                context.addApplicationParameter(param);
             }
         });
         // As tomcat-conf/server.xml: a pixel client may keep one connection for any number of requests.
         tomcat.getConnector().setProperty("maxKeepAliveRequests", "-1");
         tomcat.start();
+    }
+
+    /** Static files need Tomcat's DefaultServlet; a stopped context forgets its servlets, so each deploy adds it. */
+    private void addDefaultServlet() {
+        Tomcat.addServlet(context, "default", new DefaultServlet());
+        context.addServletMappingDecoded("/", "default");
     }
 
     /** Deploys the WAR with {@code params} as context-params; check {@link #deployed()} when a failure is expected. */
@@ -71,6 +82,17 @@ public final class EmbeddedHeadcount implements Deployment, AutoCloseable {
 
     public boolean deployed() {
         return context.getState() == LifecycleState.STARTED;
+    }
+
+    /** Stops the webapp (its undeploy: final flush, MBeans removed), leaving Tomcat and its port up. */
+    public void undeploy() throws LifecycleException {
+        context.stop();
+    }
+
+    /** Starts the webapp again after {@link #undeploy()}: a fresh deployment on the same port. */
+    public void deploy() throws LifecycleException {
+        addDefaultServlet();
+        context.start();
     }
 
     @Override

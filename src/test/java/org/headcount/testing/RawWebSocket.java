@@ -29,13 +29,21 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens {@code path} (from the context root, e.g. {@code /headcount/live?watch=all}) with a receive buffer of {@code receiveBuffer} bytes. */
     public static RawWebSocket open(int port, String path, int receiveBuffer) throws IOException {
+        return open(port, path, receiveBuffer, "");
+    }
+
+    /**
+     * As {@link #open(int, String, int)}, with {@code headers} (whole lines, each ending in CRLF) in the handshake;
+     * a handshake the server refuses throws an IOException whose message holds the response head.
+     */
+    public static RawWebSocket open(int port, String path, int receiveBuffer, String headers) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(receiveBuffer);
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                + headers + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         InputStream raw = socket.getInputStream();
@@ -52,6 +60,27 @@ public final class RawWebSocket implements AutoCloseable {
             throw new IOException("not upgraded: " + head);
         }
         return new RawWebSocket(socket, new DataInputStream(raw));
+    }
+
+    /** The next text frame's payload (server frames are unfragmented here); fails on a close or the end. */
+    public String nextText() throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            throw new IOException("connection ended before a text frame");
+        }
+        long length = in.readUnsignedByte() & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        if ((first & 0x0F) != 0x1) {
+            throw new IOException("expected a text frame, got opcode " + (first & 0x0F) + ": "
+                    + new String(payload, StandardCharsets.UTF_8));
+        }
+        return new String(payload, StandardCharsets.UTF_8);
     }
 
     /** Reads frames, skipping data, until the server's close frame or the end of the connection. */

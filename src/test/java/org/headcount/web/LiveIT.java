@@ -17,6 +17,7 @@ import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
 import org.headcount.testing.LiveClient;
 import org.headcount.testing.RawWebSocket;
+import org.headcount.testing.Scrape;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,6 +177,8 @@ class LiveIT {
             RawWebSocket.Close close = slow.readUntilClose();
             assertTrue(close.code() == 1013 || close.code() == -1,
                     "the slow reader was closed (1013, or cut off when even the close frame could not get through): " + close);
+            assertTrue(Scrape.of(server).value("headcount_live_dropped_total{reason=\"too-slow\"}") >= 1,
+                    "the metrics count the slow reader as dropped, too-slow");
         } finally {
             for (LiveClient client : pages) {
                 client.close();

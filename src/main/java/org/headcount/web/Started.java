@@ -1,0 +1,9 @@
+package org.headcount.web;
+
+/** When this deployment started, for the uptime that /health and the dashboard show. */
+record Started(long epochMs) {
+
+    long uptimeSeconds() {
+        return (System.currentTimeMillis() - epochMs) / 1000;
+    }
+}
