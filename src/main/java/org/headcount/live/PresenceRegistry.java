@@ -33,14 +33,12 @@ public final class PresenceRegistry {
     private final LongSupplier clockMs;
     private final ConcurrentHashMap<String, Page> pages = new ConcurrentHashMap<>();
     private final Set<Page> dirty = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<Subscriber, Long> watchers = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
-    private volatile boolean changedSinceWatchFrame;
-    private long lastWatchFrameMs;
     private final AtomicLong serializations = new AtomicLong();
     private final RemoteCounts remote;
     private final Set<String> localChanges = ConcurrentHashMap.newKeySet();
     private final LiveMeters meters = new LiveMeters();
+    private final Watchers watchers;
 
     /** A single node; {@code clockMs} is a monotonic millisecond clock (tests pass their own). */
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs) {
@@ -50,6 +48,7 @@ public final class PresenceRegistry {
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs, RemoteCounts remote) {
         this.remote = remote;
         this.config = config;
+        this.watchers = new Watchers(config.notifyMinDelayMs());
         this.throttle = new Throttle(config.notifyDeltaRatio(), config.notifyMinDelayMs(), config.notifyMaxDelayMs());
         this.jsonb = jsonb;
         this.clockMs = clockMs;
@@ -131,12 +130,11 @@ public final class PresenceRegistry {
     /** Adds a watcher of every page, who is not counted on any; it gets the all-pages frame at once. */
     public void watch(Subscriber watcher) throws Refused {
         reserveConnection(watcher);
-        watchers.put(watcher, clockMs.getAsLong());
-        watcher.send(allPagesFrame());
+        watchers.add(watcher, clockMs.getAsLong(), allPagesFrame());
     }
 
     public void unwatch(Subscriber watcher) {
-        if (watchers.remove(watcher) != null) {
+        if (watchers.remove(watcher)) {
             release(watcher);
         }
     }
@@ -156,7 +154,7 @@ public final class PresenceRegistry {
 
     private void changed(Page page) {
         dirty.add(page);
-        changedSinceWatchFrame = true;
+        watchers.changed();
         if (remote.isClustered()) {
             localChanges.add(page.name);
         }
@@ -187,7 +185,7 @@ public final class PresenceRegistry {
                 dirty.add(page);
             }
         }
-        changedSinceWatchFrame = true;
+        watchers.changed();
     }
 
     private int total(Page page) {
@@ -269,12 +267,7 @@ public final class PresenceRegistry {
                 dirty.add(page); // not yet: ask again next tick
             }
         }
-        if (changedSinceWatchFrame && !watchers.isEmpty() && now - lastWatchFrameMs >= config.notifyMinDelayMs()) {
-            changedSinceWatchFrame = false;
-            lastWatchFrameMs = now;
-            Frame frame = allPagesFrame();
-            watchers.keySet().forEach(watcher -> watcher.send(frame));
-        }
+        watchers.tick(now, this::allPagesFrame);
     }
 
     /** Closes connections older than maxConnDuration and forgets pages empty for pageCleanDelay. */
@@ -293,24 +286,20 @@ public final class PresenceRegistry {
                     p.members.isEmpty() && now - p.emptySinceMs >= config.pageCleanDelayMs() && !dirty.contains(p) ? null : p);
         });
         if (maxAge > 0) {
-            watchers.forEach((watcher, joined) -> {
-                if (now - joined >= maxAge) {
-                    watcher.close(Closing.EXPIRED);
-                }
-            });
+            watchers.expire(now, maxAge);
         }
     }
 
     /** Keeps idle connections open through proxies. */
     public void heartbeat() {
         pages.values().forEach(page -> page.members.keySet().forEach(Subscriber::heartbeat));
-        watchers.keySet().forEach(Subscriber::heartbeat);
+        watchers.forEach(Subscriber::heartbeat);
     }
 
     /** Ends every connection: the server is stopping. */
     public void closeAll() {
         pages.values().forEach(page -> page.members.keySet().forEach(member -> member.close(Closing.SHUTDOWN)));
-        watchers.keySet().forEach(watcher -> watcher.close(Closing.SHUTDOWN));
+        watchers.forEach(watcher -> watcher.close(Closing.SHUTDOWN));
     }
 
     private Frame frame(String page, int online) {
