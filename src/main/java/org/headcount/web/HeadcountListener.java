@@ -98,6 +98,7 @@ public final class HeadcountListener implements ServletContextListener {
         if (container == null) {
             throw new IllegalStateException("This container offers no Jakarta WebSocket; /live needs it");
         }
+        LiveEndpoint.sizeMessageBuffers(container);
         try {
             container.addEndpoint(ServerEndpointConfig.Builder.create(LiveEndpoint.class, "/live")
                     .configurator(configurator).build());
