@@ -1,8 +1,10 @@
 -- wrk script for the pixel benchmarks.
---   wrk ... -s bench/pixel.lua URL -- <duration_s> <keys> [tail_ms] [key_prefix] [path]
+--   wrk ... -s bench/pixel.lua URL -- <duration_s> <keys> [tail_ms] [key_prefix] [path] [budget] [marker]
 -- Each thread builds its requests in init: <keys> distinct keys "<key_prefix><n>" for <path> (default
 -- /headcount/pixel.gif), every thread starting at another key. keys=0 means endless distinct keys
--- "<key_prefix><thread>-<n>", generated on the fly (for filling a counter with a million keys).
+-- "<key_prefix><thread>-<n>", generated on the fly (for filling a counter with a million keys); with a budget,
+-- each thread stops after sending that many keyed requests and creates the file "<marker><thread>", so the
+-- caller can end wrk (SIGINT) instead of waiting out the duration.
 -- For the last <tail_ms> of the run (default 500) the requests carry no key, so they are answered but not
 -- counted: when wrk cuts its connections at the end, no counted request is in flight, and the hits a
 -- server flushes must equal exactly the keyed requests sent (every one of which wrk saw answered).
@@ -28,7 +30,7 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
-local requests, count, index, deadline, tail_request, prefix, path, verifying
+local requests, count, index, deadline, tail_request, prefix, path, verifying, budget, marker
 keyed, keyless = 0, 0
 
 function init(args)
@@ -37,6 +39,8 @@ function init(args)
     local tail_ms = tonumber(args[3]) or 500
     prefix = args[4] or "/bench/page-"
     path = args[5] or "/headcount/pixel.gif"
+    budget = tonumber(args[6]) or 0
+    marker = args[7]
     deadline = now_ms() + duration_s * 1000 - tail_ms
     -- wrk calls the first thread's request() once before the run to check it parses; that one is never sent.
     verifying = id == 0
@@ -57,7 +61,14 @@ function request()
         verifying = false
         return tail_request
     end
-    if now_ms() >= deadline then
+    if now_ms() >= deadline or (budget > 0 and keyed >= budget) then
+        if budget > 0 and keyed >= budget then
+            if marker then
+                io.open(marker .. id, "w"):close()
+                marker = nil
+            end
+            wrk.thread:stop()
+        end
         keyless = keyless + 1
         return tail_request
     end

@@ -1,6 +1,5 @@
 package org.headcount.count;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,14 +44,18 @@ public final class HitCounter {
         }
     }
 
-    /** Takes every hit counted so far, leaving an empty counter; hits counted meanwhile go to the next drain. */
+    /**
+     * Takes every hit counted so far, leaving an empty counter; hits counted meanwhile go to the next drain.
+     * The answer is a read-only view of the old buffer, which nothing counts into any more: a million keys are
+     * handed over without being copied.
+     */
     public synchronized Map<String, Long> drain() {
         Buffer old = current;
         current = new Buffer(maxKeys);
         while (old.writers.get() != 0) {
             Thread.onSpinWait();
         }
-        return old.snapshot();
+        return new DrainedHits(old.hits);
     }
 
     /** Distinct keys counted since the last drain. */
@@ -81,12 +84,6 @@ public final class HitCounter {
             }
             adder.increment();
             return true;
-        }
-
-        Map<String, Long> snapshot() {
-            Map<String, Long> batch = new HashMap<>(hits.size() * 4 / 3 + 1);
-            hits.forEach((key, adder) -> batch.put(key, adder.sum()));
-            return batch;
         }
     }
 }
