@@ -58,15 +58,19 @@ public final class HitCounter {
         }
     }
 
-    /** Takes every hit counted so far, leaving an empty counter; hits counted meanwhile go to the next drain. */
+    /**
+     * Takes every hit counted so far, leaving an empty counter; hits counted meanwhile go to the next drain.
+     * The answer is a read-only view of the old buffer, which nothing counts into any more: a million keys are
+     * handed over without being copied.
+     */
     public synchronized Map<String, Long> drain() {
         Buffer old = current;
         current = new Buffer(maxKeys);
         while (old.writers.get() != 0) {
             Thread.onSpinWait();
         }
-        Map<String, Long> batch = old.snapshot();
-        batch.values().forEach(hits -> drainedHits += hits);
+        Map<String, Long> batch = new DrainedHits(old.hits);
+        batch.forEach((key, hits) -> drainedHits += hits);
         return batch;
     }
 
@@ -127,12 +131,6 @@ public final class HitCounter {
             }
             adder.increment();
             return true;
-        }
-
-        Map<String, Long> snapshot() {
-            Map<String, Long> batch = new HashMap<>(hits.size() * 4 / 3 + 1);
-            hits.forEach((key, adder) -> batch.put(key, adder.sum()));
-            return batch;
         }
     }
 }

@@ -5,6 +5,7 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -14,8 +15,13 @@ import java.util.concurrent.Executor;
  */
 public final class LiveEndpoint extends Endpoint {
 
-    /** The longest text a client may send; anything it sends is ignored. */
-    public static final int MAX_CLIENT_MESSAGE_BYTES = 1024;
+    /**
+     * The longest text a client may send, as long as a control frame; anything it sends is ignored, longer
+     * texts close the session (1009). Clients only listen, and every session holds a buffer of this size.
+     */
+    static final int MAX_CLIENT_TEXT_CHARS = 125;
+    /** Clients have no binary message to send either. */
+    static final int MAX_CLIENT_BINARY_BYTES = 125;
     static final String WATCH_ALL_FORBIDDEN = "watch=all needs the headcount-admin role (dashboardPublic=false)";
 
     private final PresenceRegistry registry;
@@ -27,9 +33,17 @@ public final class LiveEndpoint extends Endpoint {
         this.closer = closer;
     }
 
+    /**
+     * Sizes the buffers each new session gets for incoming messages for clients that only listen: the container
+     * allocates them at the handshake (8 KB binary and 8 K chars of text by default), for every connection.
+     */
+    public static void sizeMessageBuffers(WebSocketContainer container) {
+        container.setDefaultMaxTextMessageBufferSize(MAX_CLIENT_TEXT_CHARS);
+        container.setDefaultMaxBinaryMessageBufferSize(MAX_CLIENT_BINARY_BYTES);
+    }
+
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        session.setMaxTextMessageBufferSize(MAX_CLIENT_MESSAGE_BYTES);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) ignored -> { });
         WsSubscriber subscriber = new WsSubscriber(session, closer, registry.meters());
         try {

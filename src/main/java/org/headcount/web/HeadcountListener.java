@@ -135,9 +135,7 @@ public final class HeadcountListener implements ServletContextListener {
         if (container == null) {
             throw new IllegalStateException("This container offers no Jakarta WebSocket; /live needs it");
         }
-        // Clients only listen: small message buffers (allocated per session before onOpen) keep memory per connection low.
-        container.setDefaultMaxTextMessageBufferSize(LiveEndpoint.MAX_CLIENT_MESSAGE_BYTES);
-        container.setDefaultMaxBinaryMessageBufferSize(LiveEndpoint.MAX_CLIENT_MESSAGE_BYTES);
+        LiveEndpoint.sizeMessageBuffers(container);
         try {
             container.addEndpoint(ServerEndpointConfig.Builder.create(LiveEndpoint.class, "/live")
                     .configurator(configurator).build());

@@ -33,18 +33,21 @@ public final class PixelServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Ignored ignored = count(request);
+        answer(response, count(request, true));
+    }
+
+    /** For {@code navigator.sendBeacon}, which can only POST; the key may then come in a form body too. */
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answer(response, count(request, false));
+    }
+
+    private void answer(HttpServletResponse response, Ignored ignored) throws IOException {
         if (ignored != null) {
             meter.ignored(ignored);
         }
         headers(response, ignored);
         response.getOutputStream().write(GIF);
-    }
-
-    /** For {@code navigator.sendBeacon}, which can only POST. */
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        doGet(request, response);
     }
 
     /** The same headers as GET, and nothing counted. */
@@ -53,16 +56,26 @@ public final class PixelServlet extends HttpServlet {
         headers(response, null);
     }
 
-    private Ignored count(HttpServletRequest request) {
+    private Ignored count(HttpServletRequest request, boolean queryOnly) {
         if (respectDoNotTrack && ("1".equals(request.getHeader("DNT")) || "1".equals(request.getHeader("Sec-GPC")))) {
             return Ignored.DO_NOT_TRACK;
         }
         // Never trust the client: the key is any string at all, bounded only by maxKeyLength and maxKeys.
-        String key = parameter(request, "key");
+        String key = queryOnly ? key(request) : parameter(request, "key");
         if ((key == null || key.isEmpty()) && keyFromReferer) {
             key = request.getHeader("Referer");
         }
         return counter.hit(key);
+    }
+
+    /** A GET's key: read from a plain query here, which is most pixels, else by the container. */
+    private static String key(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        String key = PlainQuery.key(query);
+        return key == PlainQuery.NOT_PLAIN ? parameter(request, "key") : key;
     }
 
     /** A malformed query string must still get its GIF: a parameter that cannot be read is absent. */

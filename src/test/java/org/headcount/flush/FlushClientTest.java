@@ -2,6 +2,8 @@ package org.headcount.flush;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,24 +20,25 @@ class FlushClientTest {
             "&=+/?# | %26%3D%2B%2F%3F%23",
     })
     void escapesAsNodeQuerystringDoes(String raw, String escaped) {
-        assertEquals(escaped, FlushClient.escape(raw), "escape of " + raw);
+        assertEquals(escaped, FormBody.escape(raw), "escape of " + raw);
     }
 
     @Test
     void escapesNul() {
-        assertEquals("x%00y", FlushClient.escape("x\u0000y"), "escape of a NUL");
+        assertEquals("x%00y", FormBody.escape("x\u0000y"), "escape of a NUL");
     }
 
     @Test
     void bodyIsJsonThenSecret() {
-        assertEquals("json=%7B%22k%22%3A2%7D", FlushClient.body("{\"k\":2}", null), "without a secret");
-        assertEquals("json=%7B%22k%22%3A2%7D&secret=s%20%26x", FlushClient.body("{\"k\":2}", "s &x"), "with a secret");
+        assertEquals("json=%7B%22k%22%3A2%7D", FormBody.of(Map.of("k", 2L), null).toString(), "without a secret");
+        assertEquals("json=%7B%22k%22%3A2%7D&secret=s%20%26x", FormBody.of(Map.of("k", 2L), "s &x").toString(), "with a secret");
     }
 
     @Test
     void signatureIsHexHmacSha256() {
         // RFC 4231, test case 2
+        byte[] data = "what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII);
         assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
-                FlushClient.signature("what do ya want for nothing?", "Jefe"), "HMAC-SHA256");
+                FormBody.hmacHex(data, data.length, "Jefe"), "HMAC-SHA256");
     }
 }
