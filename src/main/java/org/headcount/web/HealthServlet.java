@@ -16,9 +16,12 @@ public final class HealthServlet extends HttpServlet {
 
     static final int FAILED_FLUSHES_FOR_DOWN = 3;
 
-    /** The health document. */
+    /**
+     * The health document. {@code liveSerializations} counts live frames serialized since start: one per page per
+     * notice however many members hear it (bench/notify-latency.sh checks that).
+     */
     public record Health(String status, long uptimeSeconds, FlushResult lastFlush, int pendingBatches,
-                         int consecutiveFailedFlushes, int liveConnections, int livePages) {}
+                         int consecutiveFailedFlushes, int liveConnections, int livePages, long liveSerializations) {}
 
     private FlushScheduler flush;
     private PresenceRegistry registry;
@@ -36,7 +39,8 @@ public final class HealthServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean up = flush.running() && flush.consecutiveFailures() < FAILED_FLUSHES_FOR_DOWN;
         Health health = new Health(up ? "UP" : "DOWN", (System.currentTimeMillis() - startedMs) / 1000, flush.last(),
-                flush.pendingBatches(), flush.consecutiveFailures(), registry.connections(), registry.pages());
+                flush.pendingBatches(), flush.consecutiveFailures(), registry.connections(), registry.pages(),
+                registry.serializations());
         Json.send(response, up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE, jsonb, health);
     }
 }
