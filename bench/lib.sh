@@ -103,9 +103,10 @@ make_base() {
 }
 
 # Starts Tomcat on base $1 and port $2 with extra JVM options $3..., with the run profile's options;
-# sets LAST_PID and waits until /headcount answers.
+# sets LAST_PID and waits until /headcount answers. BENCH_JFR=1 records a JFR profile into the base's logs/.
 start_tomcat() {
     local base="$OUT/$1" port="$2"; shift 2
+    if [[ "${BENCH_JFR:-0}" == 1 ]]; then set -- "$@" -XX:StartFlightRecording=filename="$base/logs/profile.jfr",settings=profile; fi
     spawn "$base/logs/stdout.log" java \
         -Dcatalina.home="$TOMCAT_HOME" -Dcatalina.base="$base" -Djava.io.tmpdir="$base/temp" \
         -Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager \

@@ -14,7 +14,8 @@ import org.headcount.DaemonThreads;
  */
 public final class Notifier implements AutoCloseable {
 
-    static final long TICK_MS = 50;
+    /** How late a notice the throttle allows can be: a tick finds nothing to do in microseconds. */
+    static final long TICK_MS = 10;
     static final long SWEEP_MS = 1_000;
     /** A server learns that a stream's reader left only when it next writes to it: this bounds how stale a count gets. */
     static final long HEARTBEAT_MS = 2_000;

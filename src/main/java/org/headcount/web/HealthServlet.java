@@ -17,11 +17,15 @@ public final class HealthServlet extends HttpServlet {
 
     static final int FAILED_FLUSHES_FOR_DOWN = 3;
 
-    /** The health document. */
+    /**
+     * The health document. {@code liveSerializations} counts live frames serialized since start: one per page per
+     * notice however many members hear it (bench/notify-latency.sh checks that).
+     */
     @JsonbPropertyOrder({"status", "uptimeSeconds", "flushRunning", "lastFlush", "pendingBatches",
-            "consecutiveFailedFlushes", "liveConnections", "livePages"})
+            "consecutiveFailedFlushes", "liveConnections", "livePages", "liveSerializations"})
     public record Health(String status, long uptimeSeconds, boolean flushRunning, FlushResult lastFlush,
-                         int pendingBatches, int consecutiveFailedFlushes, int liveConnections, int livePages) {
+                         int pendingBatches, int consecutiveFailedFlushes, int liveConnections, int livePages,
+                         long liveSerializations) {
 
         /** DOWN when no flush will run any more, or the last {@link #FAILED_FLUSHES_FOR_DOWN} all failed. */
         static Health of(FlushScheduler flush, PresenceRegistry registry, long uptimeSeconds) {
@@ -29,7 +33,7 @@ public final class HealthServlet extends HttpServlet {
             int failures = flush.consecutiveFailures();
             boolean up = running && failures < FAILED_FLUSHES_FOR_DOWN;
             return new Health(up ? "UP" : "DOWN", uptimeSeconds, running, flush.last(), flush.pendingBatches(),
-                    failures, registry.connections(), registry.pages());
+                    failures, registry.connections(), registry.pages(), registry.serializations());
         }
 
         boolean up() {
