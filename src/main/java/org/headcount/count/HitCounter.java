@@ -3,7 +3,7 @@ package org.headcount.count;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sums pixel hits per key in memory. Counting never waits: a hit goes into the current buffer, and
@@ -64,7 +64,7 @@ public final class HitCounter {
     }
 
     private static final class Buffer {
-        final ConcurrentHashMap<String, LongAdder> hits = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, AtomicLong> hits = new ConcurrentHashMap<>();
         final AtomicInteger writers = new AtomicInteger();
         final AtomicInteger keys = new AtomicInteger();
         final int maxKeys;
@@ -73,16 +73,20 @@ public final class HitCounter {
             this.maxKeys = maxKeys;
         }
 
+        /**
+         * One hit for {@code key}. An AtomicLong per key rather than a LongAdder: keys are many and rarely hit at
+         * the same instant, and a LongAdder that once meets contention grows padded cells, hundreds of bytes per key.
+         */
         boolean add(String key) {
-            LongAdder adder = hits.get(key);
-            if (adder == null) {
-                adder = hits.computeIfAbsent(key, k -> keys.getAndUpdate(n -> Math.min(n + 1, maxKeys)) < maxKeys
-                        ? new LongAdder() : null);
-                if (adder == null) {
+            AtomicLong count = hits.get(key);
+            if (count == null) {
+                count = hits.computeIfAbsent(key, k -> keys.getAndUpdate(n -> Math.min(n + 1, maxKeys)) < maxKeys
+                        ? new AtomicLong() : null);
+                if (count == null) {
                     return false;
                 }
             }
-            adder.increment();
+            count.incrementAndGet();
             return true;
         }
     }
