@@ -67,7 +67,11 @@ declare -A PATHQ=([headcount]=/headcount/pixel.gif [noop]=/headcount/pixel.gif [
 for s in headcount noop pixelping; do
     log "$s: $(curl -s -D - -o /dev/null "${URL[$s]}?key=probe" | tr -d '\r' | grep -iE '^(HTTP|content-type|content-length|cache-control)' | tr '\n' ' ')"
 done
-admin_flush "$HC_PORT" >/dev/null   # drop the probe hit
+admin_flush "$HC_PORT" >/dev/null   # the probe hit goes out now, before counting starts
+sleep 0.5
+received_total() { grep '^BATCH' "$OUT/receiver-throughput.log" | tail -1 | sed -n 's/.*total_hits=\([0-9]*\).*/\1/p'; }
+RECEIVED_BEFORE=$(received_total); RECEIVED_BEFORE=${RECEIVED_BEFORE:-0}
+BATCHES_BEFORE=$(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true)
 
 HC_KEYED=0
 # Runs wrk against server $1 with $2 connections for $3 s; sets R[...] from its WRK_RESULT line.
@@ -104,9 +108,8 @@ done
 # The hits Headcount delivered must equal the keyed requests wrk completed against it.
 FLUSH=$(admin_flush "$HC_PORT")
 sleep 1
-RECEIVED=$(grep '^BATCH' "$OUT/receiver-throughput.log" | tail -1 | sed -n 's/.*total_hits=\([0-9]*\).*/\1/p')
-RECEIVED=${RECEIVED:-0}
-BATCHES=$(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true)
+RECEIVED=$(received_total); RECEIVED=$(( ${RECEIVED:-0} - RECEIVED_BEFORE ))
+BATCHES=$(( $(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true) - BATCHES_BEFORE ))
 
 # Medians of per-round ratios.
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }

@@ -5,15 +5,15 @@ import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /** A drained {@link HitCounter} buffer as key → hits: read-only, and nothing counts into it any more. */
 final class DrainedHits extends AbstractMap<String, Long> {
 
-    private final ConcurrentHashMap<String, LongAdder> hits;
+    private final ConcurrentHashMap<String, AtomicLong> hits;
 
-    DrainedHits(ConcurrentHashMap<String, LongAdder> hits) {
+    DrainedHits(ConcurrentHashMap<String, AtomicLong> hits) {
         this.hits = hits;
     }
 
@@ -24,8 +24,8 @@ final class DrainedHits extends AbstractMap<String, Long> {
 
     @Override
     public Long get(Object key) {
-        LongAdder adder = hits.get(key);
-        return adder == null ? null : adder.sum();
+        AtomicLong count = hits.get(key);
+        return count == null ? null : count.get();
     }
 
     @Override
@@ -35,7 +35,7 @@ final class DrainedHits extends AbstractMap<String, Long> {
 
     @Override
     public void forEach(BiConsumer<? super String, ? super Long> action) {
-        hits.forEach((key, adder) -> action.accept(key, adder.sum()));
+        hits.forEach((key, count) -> action.accept(key, count.get()));
     }
 
     @Override
@@ -48,7 +48,7 @@ final class DrainedHits extends AbstractMap<String, Long> {
 
             @Override
             public Iterator<Entry<String, Long>> iterator() {
-                Iterator<Entry<String, LongAdder>> entries = hits.entrySet().iterator();
+                Iterator<Entry<String, AtomicLong>> entries = hits.entrySet().iterator();
                 return new Iterator<>() {
                     @Override
                     public boolean hasNext() {
@@ -57,8 +57,8 @@ final class DrainedHits extends AbstractMap<String, Long> {
 
                     @Override
                     public Entry<String, Long> next() {
-                        Entry<String, LongAdder> entry = entries.next();
-                        return new SimpleImmutableEntry<>(entry.getKey(), entry.getValue().sum());
+                        Entry<String, AtomicLong> entry = entries.next();
+                        return new SimpleImmutableEntry<>(entry.getKey(), entry.getValue().get());
                     }
                 };
             }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import org.headcount.Top;
 
 /**
@@ -75,15 +75,15 @@ public final class HitCounter {
     }
 
     /**
-     * Every hit counted since the start, for {@code headcount_hits_total}: read from the per-key adders the hits
+     * Every hit counted since the start, for {@code headcount_hits_total}: read from the per-key counts the hits
      * already live in, so counting pays nothing extra for the metric. Under the drain's lock, so hits moving from
      * the buffer into a batch are never missed nor seen twice, and the total never goes down. One pass over the
      * pending keys; counting goes on meanwhile.
      */
     public synchronized long countedTotal() {
         long pending = 0;
-        for (LongAdder adder : current.hits.values()) {
-            pending += adder.sum();
+        for (AtomicLong count : current.hits.values()) {
+            pending += count.get();
         }
         return drainedHits + pending;
     }
@@ -101,8 +101,8 @@ public final class HitCounter {
     public Pending pending(int top) {
         Top<KeyHits> largest = new Top<>(top, BY_HITS);
         long[] totals = new long[2]; // keys, hits
-        current.hits.forEach((key, adder) -> {
-            long hits = adder.sum();
+        current.hits.forEach((key, count) -> {
+            long hits = count.get();
             totals[0]++;
             totals[1] += hits;
             largest.offer(new KeyHits(key, hits));
@@ -111,7 +111,7 @@ public final class HitCounter {
     }
 
     private static final class Buffer {
-        final ConcurrentHashMap<String, LongAdder> hits = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<String, AtomicLong> hits = new ConcurrentHashMap<>();
         final AtomicInteger writers = new AtomicInteger();
         final AtomicInteger keys = new AtomicInteger();
         final int maxKeys;
@@ -120,16 +120,20 @@ public final class HitCounter {
             this.maxKeys = maxKeys;
         }
 
+        /**
+         * One hit for {@code key}. An AtomicLong per key rather than a LongAdder: keys are many and rarely hit at
+         * the same instant, and a LongAdder that once meets contention grows padded cells, hundreds of bytes per key.
+         */
         boolean add(String key) {
-            LongAdder adder = hits.get(key);
-            if (adder == null) {
-                adder = hits.computeIfAbsent(key, k -> keys.getAndUpdate(n -> Math.min(n + 1, maxKeys)) < maxKeys
-                        ? new LongAdder() : null);
-                if (adder == null) {
+            AtomicLong count = hits.get(key);
+            if (count == null) {
+                count = hits.computeIfAbsent(key, k -> keys.getAndUpdate(n -> Math.min(n + 1, maxKeys)) < maxKeys
+                        ? new AtomicLong() : null);
+                if (count == null) {
                     return false;
                 }
             }
-            adder.increment();
+            count.incrementAndGet();
             return true;
         }
     }
