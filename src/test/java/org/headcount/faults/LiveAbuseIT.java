@@ -18,6 +18,7 @@ import org.headcount.testing.Http;
 import org.headcount.testing.LiveClient;
 import org.headcount.testing.NodeProcess;
 import org.headcount.testing.RawWebSocket;
+import org.headcount.testing.Stats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,13 +42,6 @@ class LiveAbuseIT {
     @AfterAll
     static void stop() throws Exception {
         node.close();
-    }
-
-    private static int members(String page) throws Exception {
-        String body = Http.send(Http.request(node.uri("/stats?node=local")).GET().build()).body();
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, BigDecimal>> stats = jakarta.json.bind.JsonbBuilder.create().fromJson(body, Map.class);
-        return stats.containsKey(page) ? stats.get(page).get("members").intValue() : 0;
     }
 
     @Test
@@ -106,7 +100,7 @@ class LiveAbuseIT {
                 toggle.next(SLACK);
             }
             fast.awaitOnline(1, Duration.ofSeconds(15));
-            Eventually.await("/stats forgets the reset streams", SLACK, () -> members("/rude") == 1);
+            Eventually.await("/stats forgets the reset streams", SLACK, () -> Stats.members(node.uri("/stats?node=local"), "/rude") == 1);
             assertEquals(200, Http.get(node.uri("/health")).statusCode(), "the node is healthy");
         }
     }

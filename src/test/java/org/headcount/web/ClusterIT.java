@@ -17,6 +17,7 @@ import org.headcount.testing.LiveClient;
 import org.headcount.testing.NodeProcess;
 import org.headcount.testing.Receiver;
 import org.headcount.testing.RedisServer;
+import org.headcount.testing.Stats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,13 +48,6 @@ class ClusterIT {
                 "interval", "1h"));
     }
 
-    private static int members(URI stats, String page) throws Exception {
-        String body = Http.send(Http.request(stats).GET().build()).body();
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, BigDecimal>> all = jakarta.json.bind.JsonbBuilder.create().fromJson(body, Map.class);
-        return all.containsKey(page) ? all.get(page).get("members").intValue() : 0;
-    }
-
     @Test
     void membersOnTwoNodesSeeTheSumAndAKilledNodesViewersVanish() throws Exception {
         try (EmbeddedHeadcount a = EmbeddedHeadcount.start(config("/a"));
@@ -64,8 +58,8 @@ class ClusterIT {
             Duration seen = onA.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
             System.out.printf("cross-node join seen after %d ms (notifyMinDelay 100 ms)%n", seen.toMillis());
             onB.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
-            assertEquals(2, members(a.uri("/stats"), "/shared"), "/stats is cluster-wide");
-            assertEquals(1, members(a.uri("/stats?node=local"), "/shared"), "/stats?node=local is this node's");
+            assertEquals(2, Stats.members(a.uri("/stats"), "/shared"), "/stats is cluster-wide");
+            assertEquals(1, Stats.members(a.uri("/stats?node=local"), "/shared"), "/stats?node=local is this node's");
 
             hits(a.uri("/pixel.gif?key=k"), 2);
             hits(b.uri("/pixel.gif?key=k"), 3);
@@ -89,7 +83,7 @@ class ClusterIT {
             long vanishedMs = (System.nanoTime() - killed) / 1_000_000;
             System.out.printf("killed node's viewers vanished after %d ms (nodeTimeout %d ms)%n", vanishedMs,
                     NODE_TIMEOUT.toMillis());
-            assertEquals(1, members(a.uri("/stats"), "/shared"), "only A's member is left");
+            assertEquals(1, Stats.members(a.uri("/stats"), "/shared"), "only A's member is left");
         }
     }
 
@@ -127,7 +121,7 @@ class ClusterIT {
             // Reconnects back off up to 30 s after a long outage; this one is short.
             onA.awaitOnline(2, Duration.ofSeconds(30));
             onC.awaitOnline(2, Duration.ofSeconds(30));
-            Eventually.await("A's /stats shows both again", SLACK, () -> members(a.uri("/stats"), "/weather") == 2);
+            Eventually.await("A's /stats shows both again", SLACK, () -> Stats.members(a.uri("/stats"), "/weather") == 2);
         }
     }
 

@@ -17,6 +17,7 @@ import org.headcount.testing.Browser;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
+import org.headcount.testing.Stats;
 import org.headcount.testing.Receiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,11 +70,11 @@ class DemoPageBrowserIT {
                 assertEquals("websocket", browser.find("#status").getDomAttribute("data-transport"),
                         "Chromium joins over WebSocket, not the fallback: " + browser.describe());
             }
-            assertEquals(2, members(server, demoPage(server)), "the server counts the two windows on the demo page");
+            assertEquals(2, Stats.members(server, demoPage(server)), "the server counts the two windows on the demo page");
 
             second.close();
             first.awaitText("#online", "1", SEEN);
-            assertEquals(1, members(server, demoPage(server)), "the server counts the window still open");
+            assertEquals(1, Stats.members(server, demoPage(server)), "the server counts the window still open");
         }
     }
 
@@ -91,8 +92,8 @@ class DemoPageBrowserIT {
             assertEquals(1, pixelHits(server, "/headcount/"), "one pixel hit for the page's path, from the beacon");
             // The image stream is keyed under the origin (referrerpolicy), so the page itself counts one viewer.
             Eventually.await("the PNG stream counted as one viewer of the origin", SEEN,
-                    () -> members(server, "http://127.0.0.1:" + server.port() + "/") == 1);
-            assertEquals(1, members(server, demoPage(server)), "the demo page counts its visitor once, not twice");
+                    () -> Stats.members(server, "http://127.0.0.1:" + server.port() + "/") == 1);
+            assertEquals(1, Stats.members(server, demoPage(server)), "the demo page counts its visitor once, not twice");
             assertTrue(browser.text("pre").contains(server.uri("/headcount.js").toString()),
                     "the embed snippet shows this server's address: " + browser.text("pre"));
 
@@ -113,11 +114,11 @@ class DemoPageBrowserIT {
                     "return window.rec.counts.slice(-1)[0] === 1 && window.rec.transports.slice(-1)[0] === 'eventsource';");
             assertFalse((Boolean) browser.script("return window.rec.transports.indexOf('websocket') >= 0;"),
                     "no WebSocket attempt when there is none");
-            assertEquals(1, members(server, "no-websocket"), "the SSE stream is counted on its page");
+            assertEquals(1, Stats.members(server, "no-websocket"), "the SSE stream is counted on its page");
 
             browser.script("window.rec.handle.close();");
             // The server notices a closed event stream at its next keep-alive write (every 2 s).
-            Eventually.await("the closed stream leaves its page", SEEN, () -> members(server, "no-websocket") == 0);
+            Eventually.await("the closed stream leaves its page", SEEN, () -> Stats.members(server, "no-websocket") == 0);
             assertEquals("closed", browser.script("return window.rec.states.slice(-1)[0];"), "close() reports closed");
         }
     }
@@ -134,7 +135,7 @@ class DemoPageBrowserIT {
                     + " return a.indexOf(c) === i; });"), "the server closes with 1001 and nothing else happens");
             // Polled: between a close and its reconnect the page briefly has nobody; stale members would keep it above 1.
             Eventually.await("one member on the page after reconnects: none left behind", SEEN,
-                    () -> members(server, "reconnect") == 1);
+                    () -> Stats.members(server, "reconnect") == 1);
             browser.awaitText("#online", "1", SEEN);
         }
     }
@@ -170,16 +171,6 @@ class DemoPageBrowserIT {
               });
             };
             """;
-
-    /** Members the server counts on {@code page} now, from {@code /stats} (0 for a page it does not list). */
-    @SuppressWarnings("unchecked")
-    private static int members(EmbeddedHeadcount server, String page) throws Exception {
-        HttpResponse<byte[]> stats = Http.get(server.uri("/stats"));
-        assertEquals(200, stats.statusCode(), "/stats");
-        Map<String, Map<String, Number>> pages = JSONB.fromJson(new String(stats.body(), StandardCharsets.UTF_8), Map.class);
-        Map<String, Number> entry = pages.get(page);
-        return entry == null ? 0 : entry.get("members").intValue();
-    }
 
     /** Flushes until {@code key} has been counted (the beacon may land a moment after the page shows), and answers its hits. */
     private static long pixelHits(EmbeddedHeadcount server, String key) throws Exception {

@@ -14,6 +14,7 @@ import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
 import org.headcount.testing.LiveClient;
 import org.headcount.testing.SseClient;
+import org.headcount.testing.Stats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,13 +42,6 @@ class EventsIT {
         return server.uri("/live/events?page=" + URLEncoder.encode(page, StandardCharsets.UTF_8));
     }
 
-    private static int members(String page) throws Exception {
-        String body = Http.send(Http.request(server.uri("/stats")).GET().build()).body();
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, BigDecimal>> stats = jakarta.json.bind.JsonbBuilder.create().fromJson(body, Map.class);
-        return stats.containsKey(page) ? stats.get(page).get("members").intValue() : 0;
-    }
-
     @Test
     void streamsTheSameJsonAsDataLinesAndCountsWithWebSocketMembers() throws Exception {
         try (SseClient sse = SseClient.open(events("/mixed"))) {
@@ -64,7 +58,7 @@ class EventsIT {
             assertEquals("{\"page\":\"/mixed\",\"online\":1}", sse.next("data: ", SOON), "and the leave");
         }
         // A server learns that an idle stream was closed when it next writes: a heartbeat, every 2 s.
-        Eventually.await("a closed stream leaves its page", Duration.ofSeconds(10), () -> members("/mixed") == 0);
+        Eventually.await("a closed stream leaves its page", Duration.ofSeconds(10), () -> Stats.members(server, "/mixed") == 0);
     }
 
     @Test
@@ -94,7 +88,7 @@ class EventsIT {
         String referer = "https://blog.example/post/1";
         try (SseClient sse = SseClient.open(server.uri("/live/events"), "Referer", referer)) {
             assertTrue(sse.next("data: ", SOON).contains("\"online\":1"), "counted");
-            assertEquals(1, members(referer), "under the Referer");
+            assertEquals(1, Stats.members(server, referer), "under the Referer");
         }
     }
 }

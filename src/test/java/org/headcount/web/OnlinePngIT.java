@@ -22,6 +22,7 @@ import org.headcount.live.PngStreamSubscriber;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
+import org.headcount.testing.Stats;
 import org.headcount.testing.PngStream;
 import org.headcount.testing.PngStream.Part;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +84,7 @@ class OnlinePngIT {
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(200, head.statusCode(), "HEAD status");
         assertEquals(PngStreamSubscriber.CONTENT_TYPE, head.headers().firstValue("Content-Type").orElse(null), "HEAD Content-Type");
-        assertEquals(0, members(page), "a HEAD is nobody viewing the page");
+        assertEquals(0, Stats.members(server, page), "a HEAD is nobody viewing the page");
     }
 
     @Test
@@ -135,15 +136,7 @@ class OnlinePngIT {
     }
 
     private static void awaitMembers(String page, int members, Duration within) throws Exception {
-        Eventually.await("/stats shows " + members + " members on " + page, within, () -> members(page) == members);
+        Eventually.await("/stats shows " + members + " members on " + page, within, () -> Stats.members(server, page) == members);
     }
 
-    @SuppressWarnings("unchecked")
-    private static int members(String page) throws Exception {
-        HttpResponse<byte[]> stats = Http.get(server.uri("/stats"));
-        assertEquals(200, stats.statusCode(), "/stats status");
-        Map<String, Map<String, Object>> pages = JSONB.fromJson(new String(stats.body(), StandardCharsets.UTF_8), Map.class);
-        Map<String, Object> entry = pages.get(page);
-        return entry == null ? 0 : ((BigDecimal) entry.get("members")).intValueExact();
-    }
 }
