@@ -57,9 +57,7 @@ public final class JettyDistribution implements Distribution {
         command.addAll(List.of("-jar", home.resolve("start.jar").toString(),
                 "jetty.home=" + home, "jetty.base=" + base, "jetty.http.port=" + httpPort));
         ServerProcess process = ServerProcess.start(name(), command, base, base.resolve("logs/console.log"));
-        DeployedServer server = new DeployedServer(name(), httpPort, base, process);
-        process.awaitReady(server.uri("/health"), Distributions.READY_WITHIN);
-        return server;
+        return new DeployedServer(name(), httpPort, base, process).awaitReady();
     }
 
     /** {@code java -jar start.jar --add-modules=...} in the base: writes start.d/ and the modules' files. */

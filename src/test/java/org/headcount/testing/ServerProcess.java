@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * A server run as a child process (a container distribution, or Maven running one) with its output in a log file,
  * that is always stopped with its whole process tree: by {@link #close()}, or by a shutdown hook if this JVM exits
  * first. Stopping is polite first (SIGTERM, so a container runs its shutdown hooks and Headcount its final flush),
- * then forced.
+ * then forced. It can also be killed outright, timed while stopping, and started again as the same command.
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -25,26 +25,48 @@ public final class ServerProcess implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 60;
 
     private final String name;
+    private final List<String> command;
+    private final Path dir;
+    private final Path firstLog;
+    private final int run;
     private final Process process;
     private final Path log;
     private final Thread hook;
     private boolean closed;
 
-    private ServerProcess(String name, Process process, Path log) {
+    private ServerProcess(String name, List<String> command, Path dir, Path firstLog, int run) throws IOException {
         this.name = name;
-        this.process = process;
-        this.log = log;
+        this.command = List.copyOf(command);
+        this.dir = dir;
+        this.firstLog = firstLog;
+        this.run = run;
+        this.log = run == 1 ? firstLog : numbered(firstLog, run);
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        this.process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process.getOutputStream().close(); // nothing to say on its stdin: it reads end of file
         this.hook = new Thread(this::stopTree, "stop " + name);
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** Runs {@code command} in {@code dir}, its output (stdout and stderr) going to {@code log}. */
     public static ServerProcess start(String name, List<String> command, Path dir, Path log) throws IOException {
-        Files.createDirectories(log.toAbsolutePath().getParent());
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        process.getOutputStream().close(); // nothing to say on its stdin: it reads end of file
-        return new ServerProcess(name, process, log);
+        return new ServerProcess(name, command, dir, log, 1);
+    }
+
+    /**
+     * Stops this process if it still runs, then starts the same command in the same directory again; run n logs to
+     * the first log's name with {@code .n} before its extension (console.log, console.2.log, ...).
+     */
+    public ServerProcess restart() throws IOException {
+        close();
+        return new ServerProcess(name, command, dir, firstLog, run + 1);
+    }
+
+    private static Path numbered(Path log, int run) {
+        String file = log.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        return log.resolveSibling(dot < 0 ? file + "." + run : file.substring(0, dot) + "." + run + file.substring(dot));
     }
 
     /**
@@ -84,7 +106,7 @@ public final class ServerProcess implements AutoCloseable {
         return tree;
     }
 
-    /** The last lines of the log, for failure messages. */
+    /** The last lines of this run's log, for failure messages. */
     public String tail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -94,14 +116,55 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** This run's whole log so far. */
+    public String log() throws IOException {
+        // Not readString: a line the process is half-way through writing may end in a partial UTF-8 sequence.
+        return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
     /** Stops the process tree, politely and then by force. Idempotent. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * Stops the process tree like {@link #close()} and answers how long it took from the SIGTERM until every member
+     * had exited; zero if it was already stopped.
+     */
+    public synchronized Duration stop() {
+        if (closed) {
+            return Duration.ZERO;
+        }
+        long start = System.nanoTime();
+        stopTree();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        forgetHook();
+        return took;
+    }
+
+    /** SIGKILLs every member of the process tree at once, with no polite step, and waits until all have exited. */
+    public synchronized void kill() {
         if (closed) {
             return;
         }
+        List<ProcessHandle> tree = tree();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle member : tree) {
+            awaitExit(member, KILLED);
+            if (member.isAlive()) {
+                throw new AssertionError(name + ": process " + member.pid() + " still runs " + KILLED + " after SIGKILL");
+            }
+        }
+        forgetHook();
+    }
+
+    private void forgetHook() {
         closed = true;
-        stopTree();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException alreadyShuttingDown) {
