@@ -1,8 +1,12 @@
 package org.headcount.testing;
 
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,19 +26,26 @@ public final class TomcatDistribution implements Distribution {
     private static final Pattern HTTPS_RECIPE =
             Pattern.compile("<!--\\s*\\n(\\s*<Connector port=\"\\$\\{https\\.port[^\"]*\"[\\s\\S]*?</Connector>)\\s*-->");
 
+    /** Tomcat's HostConfig checks the WAR's time stamp every ~10 s; a cold redeploy on a busy CI machine adds more. */
+    private static final Duration REDEPLOYED_WITHIN = Duration.ofSeconds(90);
+    /** OneLineFormatter's line for a finished (re)deploy of webapps/headcount.war. */
+    private static final String HEADCOUNT_DEPLOYED = File.separator + "headcount.war] has finished";
+
     private final Path home;
     private final boolean httpsConnector;
     private final boolean settingsAsParameters;
+    private final List<String> extraWars;
 
-    private TomcatDistribution(Path home, boolean httpsConnector, boolean settingsAsParameters) {
+    private TomcatDistribution(Path home, boolean httpsConnector, boolean settingsAsParameters, List<String> extraWars) {
         this.home = home;
         this.httpsConnector = httpsConnector;
         this.settingsAsParameters = settingsAsParameters;
+        this.extraWars = List.copyOf(extraWars);
     }
 
     public static TomcatDistribution fromBuild() {
         return new TomcatDistribution(Distributions.fromBuild("distribution.tomcat.home", "target/apache-tomcat-11.0.24"),
-                false, false);
+                false, false, List.of());
     }
 
     /**
@@ -42,7 +53,7 @@ public final class TomcatDistribution implements Distribution {
      * into conf/context.xml, as tomcat-conf/context.xml tells users to, instead of as system properties.
      */
     public TomcatDistribution withSettingsInContextXml() {
-        return new TomcatDistribution(home, httpsConnector, true);
+        return new TomcatDistribution(home, httpsConnector, true, extraWars);
     }
 
     /**
@@ -50,7 +61,43 @@ public final class TomcatDistribution implements Distribution {
      * to do; it then needs {@code -Dhttps.port}, {@code -Dssl.cert}, {@code -Dssl.key} and {@code -Dssl.chain}.
      */
     public TomcatDistribution withHttpsConnector() {
-        return new TomcatDistribution(home, true, settingsAsParameters);
+        return new TomcatDistribution(home, true, settingsAsParameters, extraWars);
+    }
+
+    /**
+     * This distribution with the WAR also copied in as webapps/name.war for each of {@code contextNames}, so it runs
+     * at /name too; deploy() then also waits for each /name/health to answer 200.
+     */
+    public TomcatDistribution withExtraWars(String... contextNames) {
+        return new TomcatDistribution(home, httpsConnector, settingsAsParameters, List.of(contextNames));
+    }
+
+    /**
+     * Replaces webapps/headcount.war in the running {@code server} by a fresh copy with a newer time stamp, so Tomcat's
+     * autoDeploy undeploys /headcount and deploys it again, and returns once that redeploy has finished and
+     * /headcount/health answers 200.
+     */
+    public static void replaceWar(DeployedServer server) throws Exception {
+        long deployedBefore = deploymentsFinished(server);
+        // Copied beside webapps/ and moved in whole: Tomcat must never see a half-written WAR.
+        Path fresh = Files.copy(EmbeddedHeadcount.war(), server.base().resolve("headcount.war.new"),
+                StandardCopyOption.REPLACE_EXISTING);
+        // Two seconds ahead: a copy within the same second as the deployed WAR could look unchanged to HostConfig.
+        Files.setLastModifiedTime(fresh, FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        Files.move(fresh, server.base().resolve("webapps/headcount.war"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Eventually.await("tomcat redeploying headcount.war", REDEPLOYED_WITHIN,
+                    () -> deploymentsFinished(server) > deployedBefore);
+            Eventually.await("/headcount/health answering 200 after the redeploy", REDEPLOYED_WITHIN,
+                    () -> Http.get(server.uri("/health")).statusCode() == 200);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; tomcat's log ends:\n" + server.tail(), e);
+        }
+    }
+
+    private static long deploymentsFinished(DeployedServer server) throws Exception {
+        return server.log().lines().filter(line -> line.contains(HEADCOUNT_DEPLOYED)).count();
     }
 
     @Override
@@ -74,6 +121,9 @@ public final class TomcatDistribution implements Distribution {
             Files.createDirectories(base.resolve(dir));
         }
         Files.copy(EmbeddedHeadcount.war(), base.resolve("webapps/headcount.war"));
+        for (String context : extraWars) {
+            Files.copy(EmbeddedHeadcount.war(), base.resolve("webapps/" + context + ".war"));
+        }
 
         List<String> command = new ArrayList<>(List.of(Distributions.java(),
                 "-cp", home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
@@ -90,9 +140,7 @@ public final class TomcatDistribution implements Distribution {
         command.addAll(Distributions.systemProperties(settingsAsParameters ? Map.of() : settings));
         command.addAll(List.of("org.apache.catalina.startup.Bootstrap", "start"));
         ServerProcess process = ServerProcess.start(name(), command, base, base.resolve("logs/console.log"));
-        DeployedServer server = new DeployedServer(name(), httpPort, base, process);
-        process.awaitReady(server.uri("/health"), Distributions.READY_WITHIN);
-        return server;
+        return new DeployedServer(name(), httpPort, base, process, extraWars).awaitReady();
     }
 
     private static void addViewer(Path users) throws Exception {
