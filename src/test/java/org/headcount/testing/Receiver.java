@@ -14,9 +14,12 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -34,8 +37,20 @@ public final class Receiver implements AutoCloseable {
 
     private static final Jsonb JSONB = JsonbBuilder.create();
 
-    /** One request as received; the body is read whole before any scripted answer is given. */
-    public record Request(String method, URI uri, Map<String, List<String>> headers, String body) {
+    /**
+     * One request as received, with the status the receiver answered or is about to answer; the body is read whole
+     * before any scripted answer is given.
+     */
+    public record Request(String method, URI uri, Map<String, List<String>> headers, String body, int status) {
+
+        public Request(String method, URI uri, Map<String, List<String>> headers, String body) {
+            this(method, uri, headers, body, 200);
+        }
+
+        /** Whether a receiver answering this status has stored the request: any 2xx, even if sent late or never. */
+        public boolean stored() {
+            return status >= 200 && status < 300;
+        }
 
         public String header(String name) {
             return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
@@ -67,7 +82,13 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, boolean hang, long delayMs) {}
+    /** HANG never answers (503 once the receiver closes); STALL sends the headers of a body it never sends. */
+    private enum Mode { ANSWER, HANG, STALL }
+
+    private record Reply(int status, Mode mode, long delayMs) {}
+
+    /** Content-Length announced by a stalled answer, none of which is ever sent. */
+    private static final long STALLED_BODY_BYTES = 100;
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -77,6 +98,7 @@ public final class Receiver implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long defaultDelayMs;
+    private volatile long maxBodyBytes = Long.MAX_VALUE;
 
     public Receiver() throws IOException {
         this(0, null);
@@ -113,7 +135,7 @@ public final class Receiver implements AutoCloseable {
 
     /** The next unscripted request gets {@code status}. */
     public Receiver enqueue(int status) {
-        replies.add(new Reply(status, false, 0));
+        replies.add(new Reply(status, Mode.ANSWER, 0));
         return this;
     }
 
@@ -134,7 +156,31 @@ public final class Receiver implements AutoCloseable {
 
     /** The next request is read and then never answered, until this receiver closes. */
     public Receiver enqueueHang() {
-        replies.add(new Reply(0, true, 0));
+        replies.add(new Reply(503, Mode.HANG, 0));
+        return this;
+    }
+
+    /**
+     * The next request is read, then answered 200 with a Content-Length of {@value #STALLED_BODY_BYTES} and the
+     * headers flushed, but no byte of the body ever follows, until this receiver closes.
+     */
+    public Receiver enqueueStalledBody() {
+        replies.add(new Reply(200, Mode.STALL, 0));
+        return this;
+    }
+
+    /** The next request is read and recorded at once (stored), but answered 200 only after {@code delayMs}. */
+    public Receiver enqueueLateAnswer(long delayMs) {
+        replies.add(new Reply(200, Mode.ANSWER, delayMs));
+        return this;
+    }
+
+    /**
+     * From now on a request whose body is over {@code maxBytes} is answered 413 at once and not stored, like nginx's
+     * client_max_body_size; it does not use up a scripted answer, which is for the application behind the proxy.
+     */
+    public Receiver refuseBodiesOver(long maxBytes) {
+        maxBodyBytes = maxBytes;
         return this;
     }
 
@@ -152,6 +198,28 @@ public final class Receiver implements AutoCloseable {
         return requests.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Every request received and not yet taken, without waiting. */
+    public List<Request> drain() {
+        List<Request> all = new ArrayList<>();
+        requests.drainTo(all);
+        return all;
+    }
+
+    /**
+     * What a receiver deduping by Idempotency-Key stored of {@code requests}: the hits of every stored (2xx) request,
+     * each batch id counted once, summed per key. A request without a batch id cannot be deduped and always counts.
+     */
+    public static Map<String, Long> storedHits(List<Request> requests) {
+        Set<String> seen = new HashSet<>();
+        Map<String, Long> sum = new TreeMap<>();
+        for (Request request : requests) {
+            if (request.stored() && (request.batchId() == null || seen.add(request.batchId()))) {
+                request.hits().forEach((key, n) -> sum.merge(key, n, Long::sum));
+            }
+        }
+        return sum;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try {
@@ -163,24 +231,30 @@ public final class Receiver implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
-        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI(),
-                Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
-        Reply reply = replies.poll();
+        Reply reply = body.length > maxBodyBytes ? new Reply(413, Mode.ANSWER, 0) : replies.poll();
         if (reply == null) {
-            reply = new Reply(200, false, defaultDelayMs);
+            reply = new Reply(200, Mode.ANSWER, defaultDelayMs);
         }
-        if (reply.hang() || reply.delayMs() > 0) {
-            try {
-                if (reply.hang()) {
-                    closing.await();
-                } else {
-                    closing.await(reply.delayMs(), TimeUnit.MILLISECONDS); // the scripted slowness
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // Recorded before answering: a late or stalled answer was stored all the same.
+        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI(),
+                Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8), reply.status()));
+        if (reply.mode() == Mode.STALL) {
+            exchange.sendResponseHeaders(reply.status(), STALLED_BODY_BYTES);
+            exchange.getResponseBody().flush();
+        }
+        try {
+            if (reply.mode() != Mode.ANSWER) {
+                closing.await();
+            } else if (reply.delayMs() > 0) {
+                closing.await(reply.delayMs(), TimeUnit.MILLISECONDS); // the scripted slowness
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        exchange.sendResponseHeaders(reply.hang() ? 503 : reply.status(), -1);
+        if (reply.mode() == Mode.STALL) {
+            return; // the body stays unsent: close() stops the server, which drops the connection
+        }
+        exchange.sendResponseHeaders(reply.status(), -1);
         exchange.close();
     }
 
