@@ -32,6 +32,8 @@ public final class RedisCluster implements AutoCloseable {
     /** How often local changes are written and announcements acted on. */
     static final long TICK_MS = 100;
     private static final long MAX_BACKOFF_MS = 30_000;
+    /** A tick blocked on Redis ends within one socket timeout (at most 2 s); this is the wait for it at close. */
+    private static final long STOP_WAIT_MS = 3_000;
     private static final System.Logger LOG = System.getLogger(RedisCluster.class.getName());
 
     private final String nodeId = UUID.randomUUID().toString();
@@ -197,7 +199,10 @@ public final class RedisCluster implements AutoCloseable {
         }
         scheduler.shutdownNow();
         try {
-            scheduler.awaitTermination(nodeTimeoutMs, TimeUnit.MILLISECONDS);
+            // A Redis that hangs gets no goodbye: each command would wait out its socket timeout, and the lease ends anyway.
+            if (!scheduler.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS) || !connected) {
+                throw new IllegalStateException("Redis is not answering");
+            }
             redis.del(nodeKey(nodeId));
             redis.srem(NODES, nodeId);
             redis.publish(CHANNEL, nodeId);

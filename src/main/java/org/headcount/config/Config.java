@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param endpoint flush URL, or null to log hits only
  * @param secret shared secret sent as {@code secret=} and used as HMAC key, or null
+ * @param spoolDir where each deployment keeps its own outbox directory
+ * @param maxBodyBytes a flush body larger than this is split into several batches
+ * @param maxPendingBytes undelivered batches held in memory; beyond it they wait on disk only
  * @param redisUrl Redis for scale-out, or null for a single node
  * @param dashboardPublic false: the dashboard and every view of all pages need the {@code headcount-admin} role
  */
@@ -19,6 +22,8 @@ public record Config(
         boolean discard,
         long flushTimeoutMs,
         int maxPendingBatches,
+        int maxPendingBytes,
+        int maxBodyBytes,
         Path spoolDir,
         int maxKeys,
         int maxKeyLength,

@@ -21,6 +21,8 @@ public final class ConfigLoader {
     public record Source(String description, Function<String, String> lookup) {}
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+    /** Room for any one key of the longest maxKeyLength a body is likely to meet, escaped. */
+    static final int MIN_BODY_BYTES = 16 * 1024;
     private static final String DURATION_FORM = "a number of seconds (60, 0.5) or a number with a unit (500ms, 30s, 10m, 1h)";
 
     private final List<Source> sources;
@@ -51,7 +53,7 @@ public final class ConfigLoader {
         return "HEADCOUNT_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
-    /** Reads and checks every setting; {@code defaultSpoolDir} is the container's temp dir. */
+    /** Reads and checks every setting; {@code defaultSpoolDir} is where deployments keep their outboxes by default. */
     public Config load(Path defaultSpoolDir) {
         long notifyMinDelayMs = duration("notifyMinDelay", "2", 0);
         return new Config(
@@ -61,6 +63,8 @@ public final class ConfigLoader {
                 bool("discard", false),
                 duration("flushTimeout", "10", 1),
                 positiveInt("maxPendingBatches", 100),
+                atLeast("maxPendingBytes", 64 << 20, 1),
+                atLeast("maxBodyBytes", 1_000_000, MIN_BODY_BYTES),
                 path("spoolDir", defaultSpoolDir),
                 positiveInt("maxKeys", 100_000),
                 positiveInt("maxKeyLength", 512),
@@ -83,6 +87,13 @@ public final class ConfigLoader {
     private record Setting(String name, String value, String source) {
         ConfigException invalid(String allowed) {
             return new ConfigException(name, value, source, allowed);
+        }
+
+        /** As {@link #invalid}, echoing the value without the user-info and query a URL carries secrets in. */
+        ConfigException invalidUrl(String allowed) {
+            String shown = value.replaceAll("^([a-zA-Z][a-zA-Z0-9+.-]*:/*)?.*@", "$1***@")
+                    .replaceAll("[?#].*", "?***");
+            return new ConfigException(name, shown, source, allowed);
         }
     }
 
@@ -122,16 +133,20 @@ public final class ConfigLoader {
     }
 
     private int positiveInt(String name, int defaultValue) {
+        return atLeast(name, defaultValue, 1);
+    }
+
+    private int atLeast(String name, int defaultValue, int min) {
         Setting s = findOrDefault(name, Integer.toString(defaultValue));
         try {
             int n = Integer.parseInt(s.value);
-            if (n > 0) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw s.invalid("expected a whole number from 1 to " + Integer.MAX_VALUE);
+        throw s.invalid("expected a whole number from " + min + " to " + Integer.MAX_VALUE);
     }
 
     private boolean bool(String name, boolean defaultValue) {
@@ -181,7 +196,7 @@ public final class ConfigLoader {
         } catch (Exception e) {
             // reported below
         }
-        throw s.invalid(allowed);
+        throw s.invalidUrl(allowed);
     }
 
     private Path path(String name, Path defaultValue) {

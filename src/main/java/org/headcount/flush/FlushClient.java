@@ -1,13 +1,15 @@
 package org.headcount.flush;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.headcount.DaemonThreads;
@@ -45,34 +47,59 @@ public final class FlushClient implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** Sends {@code hits} as batch {@code id}; returns normally only on a 2xx answer. */
-    public void send(String id, Map<String, Long> hits) throws FlushFailure, InterruptedException {
-        FormBody body = FormBody.of(hits, secret);
+    String secret() {
+        return secret;
+    }
+
+    /**
+     * Sends {@code body} as batch {@code id}; returns normally only on a 2xx answer read to its end within
+     * {@code timeoutMs} (or the flush timeout, if shorter): connect, request, headers and body all count, so a
+     * response body that stalls is a failure too. The HTTP client's own timeout covers the headers only.
+     */
+    public void send(String id, byte[] body, long timeoutMs) throws FlushFailure, InterruptedException {
+        long deadlineMs = Math.min(timeoutMs, timeout.toMillis());
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                .timeout(timeout)
+                .timeout(Duration.ofMillis(deadlineMs))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Idempotency-Key", id)
-                .POST(body.publisher());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (secret != null) {
-            request.header("X-Headcount-Signature", "sha256=" + body.signature(secret));
+            request.header("X-Headcount-Signature", "sha256=" + FormBody.hmacHex(body, body.length, secret));
         }
-        HttpResponse<Void> response;
+        CompletableFuture<HttpResponse<Void>> answer = http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
+        int status;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-        } catch (HttpTimeoutException e) {
-            throw new FlushFailure("timed out after " + timeout.toMillis() + "ms");
-        } catch (IOException e) {
-            throw new FlushFailure(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            status = answer.get(deadlineMs, TimeUnit.MILLISECONDS).statusCode();
+        } catch (TimeoutException e) {
+            answer.cancel(true); // closes the connection, so nothing lingers from a stalled answer
+            throw new FlushFailure("timed out after " + deadlineMs + "ms", 0);
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw new FlushFailure("timed out after " + deadlineMs + "ms", 0);
+            }
+            throw new FlushFailure(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), 0);
         }
-        if (response.statusCode() / 100 != 2) {
-            throw new FlushFailure("HTTP " + response.statusCode());
+        if (status / 100 != 2) {
+            throw new FlushFailure("HTTP " + status, status);
         }
     }
 
     /** Why a send did not get a 2xx; an expected failure, logged as one line without a stack trace. */
     public static final class FlushFailure extends Exception {
-        FlushFailure(String reason) {
+        private final int status;
+
+        FlushFailure(String reason, int status) {
             super(reason, null, false, false);
+            this.status = status;
+        }
+
+        /** The endpoint refused the body as too large (413): a receiver's body limit below maxBodyBytes. */
+        boolean tooLarge() {
+            return status == 413;
         }
     }
 }

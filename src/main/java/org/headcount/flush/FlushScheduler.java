@@ -14,13 +14,16 @@ import org.headcount.DaemonThreads;
 
 /**
  * Runs the {@link Flusher} every interval on one named daemon thread, which also serves forced flushes,
- * so no two flushes ever overlap; closing runs the final flush and spools what is left. Every outcome goes
- * to the observer (metrics, the dashboard's history) on the flush thread.
+ * so no two flushes ever overlap; closing stops that thread and runs one short final flush. Every outcome goes
+ * to the observer (metrics, the dashboard's history).
  */
 public final class FlushScheduler implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FlushScheduler.class.getName());
-    private static final long CLOSE_WAIT_MS = 30_000;
+    /** How long a closing waits for the flush thread to stop once interrupted: every wait in a flush is interruptible. */
+    private static final long STOP_WAIT_MS = 2_000;
+    /** The final flush at shutdown sends for at most this long; what is not delivered by then stays in the outbox. */
+    static final long FINAL_SEND_MS = 3_000;
 
     private final Flusher flusher;
     private final ScheduledExecutorService executor;
@@ -28,12 +31,18 @@ public final class FlushScheduler implements AutoCloseable {
     private final Consumer<FlushResult> observer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final long staleAfterMs;
     private volatile FlushResult last;
+    private volatile long lastFinishedNanos = System.nanoTime();
 
-    /** {@code observer} hears every flush's outcome, on the flush thread; it must be quick and must not throw. */
-    public FlushScheduler(Flusher flusher, long intervalMs, Consumer<FlushResult> observer) {
+    /**
+     * {@code observer} hears every flush's outcome; it must be quick and must not throw. A flush is overdue when none
+     * has finished for {@code staleAfterMs}.
+     */
+    public FlushScheduler(Flusher flusher, long intervalMs, long staleAfterMs, Consumer<FlushResult> observer) {
         this.flusher = flusher;
         this.observer = observer;
+        this.staleAfterMs = staleAfterMs;
         this.executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("headcount-flush"));
         // Batches spooled by the last run go out at once rather than an interval later.
         long firstDelayMs = flusher.pendingBatches() > 0 ? 0 : intervalMs;
@@ -60,6 +69,15 @@ public final class FlushScheduler implements AutoCloseable {
 
     public int pendingBatches() {
         return flusher.pendingBatches();
+    }
+
+    public long batchesTooLarge() {
+        return flusher.tooLarge();
+    }
+
+    /** No flush has finished for longer than a healthy schedule allows: the flush thread is stuck. */
+    public boolean overdue() {
+        return System.nanoTime() - lastFinishedNanos > staleAfterMs * 1_000_000;
     }
 
     /**
@@ -91,6 +109,7 @@ public final class FlushScheduler implements AutoCloseable {
 
     private FlushResult record(FlushResult result) {
         last = result;
+        lastFinishedNanos = System.nanoTime();
         if (result.failed()) {
             consecutiveFailures.incrementAndGet();
         } else {
@@ -100,24 +119,29 @@ public final class FlushScheduler implements AutoCloseable {
         return result;
     }
 
-    /** Stops the schedule, then runs the final flush and spools what could not be delivered. Idempotent. */
+    /**
+     * Stops the flush thread (a send in progress is cut short; its batch stays in the outbox under its id), then runs
+     * the final flush here: the last hits go to the outbox on disk first, then sending goes on for at most
+     * {@link #FINAL_SEND_MS}. The outbox is let go whatever happened. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        executor.shutdown();
+        executor.shutdownNow();
         try {
-            if (!executor.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow(); // interrupts a send in progress; its batch stays pending
-            }
-            if (executor.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                record(flusher.flushAndSpool());
+            if (executor.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                record(flusher.flush(FINAL_SEND_MS));
             } else {
                 LOG.log(System.Logger.Level.ERROR, "The flush thread did not stop; skipped the final flush");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "The final flush failed", e);
+        } finally {
+            flusher.close();
         }
     }
 }

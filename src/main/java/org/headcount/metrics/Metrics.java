@@ -54,8 +54,11 @@ public final class Metrics {
     public void watch(FlushScheduler flushes, PresenceRegistry presence) {
         GaugeWithCallback.builder().name("headcount_keys_pending").help("Distinct keys counted since the last flush")
                 .callback(gauge -> gauge.call(counter.pendingKeys())).register(registry);
-        GaugeWithCallback.builder().name("headcount_batches_pending").help("Failed batches waiting to be re-sent")
+        GaugeWithCallback.builder().name("headcount_batches_pending").help("Batches in the outbox waiting to be (re-)sent")
                 .callback(gauge -> gauge.call(flushes.pendingBatches())).register(registry);
+        CounterWithCallback.builder().name("headcount_batches_too_large_total")
+                .help("Batches the endpoint refused as too large (HTTP 413): its body limit is below maxBodyBytes")
+                .callback(counter -> counter.call(flushes.batchesTooLarge())).register(registry);
         GaugeWithCallback.builder().name("headcount_live_pages").help("Live pages known to this node, empty ones until forgotten")
                 .callback(gauge -> gauge.call(presence.pages())).register(registry);
         LiveMeters live = presence.meters();

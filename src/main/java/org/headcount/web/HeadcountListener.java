@@ -10,9 +10,12 @@ import jakarta.servlet.annotation.WebListener;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.headcount.LogText;
 import org.headcount.config.Config;
 import org.headcount.config.ConfigLoader;
 import org.headcount.count.HitCounter;
@@ -20,7 +23,8 @@ import org.headcount.dashboard.History;
 import org.headcount.flush.FlushClient;
 import org.headcount.flush.FlushScheduler;
 import org.headcount.flush.Flusher;
-import org.headcount.flush.Spool;
+import org.headcount.flush.Outbox;
+import org.headcount.flush.SpoolLocation;
 import org.headcount.jmx.CounterBean;
 import org.headcount.jmx.Jmx;
 import org.headcount.jmx.PresenceBean;
@@ -38,7 +42,6 @@ import org.headcount.metrics.PixelMeter;
 public final class HeadcountListener implements ServletContextListener {
 
     private static final System.Logger LOG = System.getLogger(HeadcountListener.class.getName());
-    static final String SPOOL_FILE = "headcount-spool.json";
 
     private Jsonb jsonb;
     private History history;
@@ -51,14 +54,16 @@ public final class HeadcountListener implements ServletContextListener {
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
         Started started = new Started(System.currentTimeMillis());
-        Config config = ConfigLoader.standard(context::getInitParameter).load(tempDir(context));
+        Config config = ConfigLoader.standard(context::getInitParameter).load(SpoolLocation.defaultRoot(System::getProperty));
         jsonb = JsonbBuilder.create();
         HitCounter counter = new HitCounter(config.maxKeys(), config.maxKeyLength());
         Metrics metrics = new Metrics(counter);
         RemoteCounts remote = config.redisUrl() == null ? RemoteCounts.singleNode() : RemoteCounts.clustered();
         PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000, remote);
         history = new History(registry::totalOnline, System::currentTimeMillis);
-        flush = new FlushScheduler(flusher(config, counter, jsonb), config.intervalMs(), metrics.flush().andThen(history));
+        Outbox outbox = outbox(config, context);
+        flush = new FlushScheduler(flusher(config, counter, outbox), config.intervalMs(),
+                2 * config.intervalMs() + config.flushTimeoutMs(), metrics.flush().andThen(history));
         notifier = new Notifier(registry);
         if (remote.isClustered()) {
             cluster = new RedisCluster(config.redisUrl(), config.nodeTimeoutMs(), registry, remote);
@@ -70,9 +75,9 @@ public final class HeadcountListener implements ServletContextListener {
         jmx.register("Counter", new CounterBean(counter, flush, AdminFlushServlet.waitMs(config)));
         jmx.register("Presence", new PresenceBean(registry));
         share(context, started, config, counter, metrics, registry);
-        LOG.log(System.Logger.Level.INFO, "Headcount started: flushing every {0}ms to {1}; dashboard {2}", config.intervalMs(),
-                config.hasEndpoint() ? config.endpoint() : "the log only (no endpoint set)",
-                config.dashboardPublic() ? "public" : "for " + AccessFilter.ROLE + " only");
+        LOG.log(System.Logger.Level.INFO, "Headcount started: flushing every {0}ms to {1}, spooling in {2}; dashboard {3}",
+                config.intervalMs(), config.hasEndpoint() ? LogText.url(config.endpoint()) : "the log only (no endpoint set)",
+                outbox.dir(), config.dashboardPublic() ? "public" : "for " + AccessFilter.ROLE + " only");
     }
 
     /** Hands the servlets what they need, through context attributes named after each type. */
@@ -89,14 +94,29 @@ public final class HeadcountListener implements ServletContextListener {
         Attributes.put(context, History.class, history);
     }
 
-    private static Flusher flusher(Config config, HitCounter counter, Jsonb jsonb) {
+    private static Flusher flusher(Config config, HitCounter counter, Outbox outbox) {
         FlushClient client = config.hasEndpoint()
                 ? new FlushClient(config.endpoint(), config.secret(), Duration.ofMillis(config.flushTimeoutMs()))
                 : null;
-        return new Flusher(counter::drain, client, config.discard(), config.maxPendingBatches(),
-                new Spool(config.spoolDir().resolve(SPOOL_FILE), jsonb), jsonb);
+        return new Flusher(counter::drain, client, outbox, config.discard(), config.maxBodyBytes());
     }
 
+    /** This deployment's own outbox, under spoolDir and named for its host and context path. */
+    private static Outbox outbox(Config config, ServletContext context) {
+        Path dir = config.spoolDir().resolve(SpoolLocation.deploymentName(context.getVirtualServerName(),
+                context.getContextPath()));
+        try {
+            return Outbox.open(dir, config.maxPendingBatches(), config.maxPendingBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("Headcount cannot use its spool directory: " + e.getMessage()
+                    + "; set spoolDir to a directory it may write", e);
+        }
+    }
+
+    /**
+     * Stops in reverse order of start, the flush first: its last hits reach the outbox on disk before anything else
+     * can take the time a container grants a shutdown. Each step runs whatever the steps before it threw.
+     */
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
@@ -104,28 +124,15 @@ public final class HeadcountListener implements ServletContextListener {
                 PrometheusRegistry.class, PixelMeter.class, HitCounter.class, Jsonb.class, Config.class, Started.class}) {
             Attributes.remove(context, type);
         }
-        if (jmx != null) {
-            jmx.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        // Sampling stops first: its thread then has the rest of the shutdown to end before Tomcat looks for leaks.
-        // The history still records the final flush below.
-        if (history != null) {
-            history.close();
-        }
-        if (notifier != null) {
-            notifier.close();
-        }
-        if (flush != null) {
-            flush.close();
-        }
-        if (jsonb != null) {
-            try {
-                jsonb.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "Closing JSON-B failed: {0}", e.getMessage());
+        // Sampling stops before the final flush, whose outcome the history still records.
+        List<AutoCloseable> steps = Arrays.asList(history, flush, jmx, cluster, notifier, jsonb);
+        for (AutoCloseable step : steps) {
+            if (step != null) {
+                try {
+                    step.close();
+                } catch (Exception | LinkageError e) {
+                    LOG.log(System.Logger.Level.ERROR, "Stopping " + step.getClass().getSimpleName() + " failed", e);
+                }
             }
         }
     }
@@ -142,10 +149,5 @@ public final class HeadcountListener implements ServletContextListener {
         } catch (DeploymentException e) {
             throw new IllegalStateException("Could not add the /live WebSocket endpoint", e);
         }
-    }
-
-    private static Path tempDir(ServletContext context) {
-        Object dir = context.getAttribute(ServletContext.TEMPDIR);
-        return dir instanceof File file ? file.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

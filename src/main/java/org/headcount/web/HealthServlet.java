@@ -11,7 +11,7 @@ import org.headcount.flush.FlushResult;
 import org.headcount.flush.FlushScheduler;
 import org.headcount.live.PresenceRegistry;
 
-/** {@code /health}: UP with the last flush, or 503 when the flush thread is gone or the last flushes all failed. */
+/** {@code /health}: UP with the last flush, or 503 when the flush thread is gone or stuck, or the last flushes all failed. */
 @WebServlet(urlPatterns = "/health")
 public final class HealthServlet extends HttpServlet {
 
@@ -21,18 +21,22 @@ public final class HealthServlet extends HttpServlet {
      * The health document. {@code liveSerializations} counts live frames serialized since start: one per page per
      * notice however many members hear it (bench/notify-latency.sh checks that).
      */
-    @JsonbPropertyOrder({"status", "uptimeSeconds", "flushRunning", "lastFlush", "pendingBatches",
+    @JsonbPropertyOrder({"status", "uptimeSeconds", "flushRunning", "flushOverdue", "lastFlush", "pendingBatches",
             "consecutiveFailedFlushes", "liveConnections", "livePages", "liveSerializations"})
-    public record Health(String status, long uptimeSeconds, boolean flushRunning, FlushResult lastFlush,
+    public record Health(String status, long uptimeSeconds, boolean flushRunning, boolean flushOverdue, FlushResult lastFlush,
                          int pendingBatches, int consecutiveFailedFlushes, int liveConnections, int livePages,
                          long liveSerializations) {
 
-        /** DOWN when no flush will run any more, or the last {@link #FAILED_FLUSHES_FOR_DOWN} all failed. */
+        /**
+         * DOWN when no flush will run any more, none has finished for longer than two intervals and a timeout, or
+         * the last {@link #FAILED_FLUSHES_FOR_DOWN} all failed.
+         */
         static Health of(FlushScheduler flush, PresenceRegistry registry, long uptimeSeconds) {
             boolean running = flush.running();
+            boolean overdue = flush.overdue();
             int failures = flush.consecutiveFailures();
-            boolean up = running && failures < FAILED_FLUSHES_FOR_DOWN;
-            return new Health(up ? "UP" : "DOWN", uptimeSeconds, running, flush.last(), flush.pendingBatches(),
+            boolean up = running && !overdue && failures < FAILED_FLUSHES_FOR_DOWN;
+            return new Health(up ? "UP" : "DOWN", uptimeSeconds, running, overdue, flush.last(), flush.pendingBatches(),
                     failures, registry.connections(), registry.pages(), registry.serializations());
         }
 

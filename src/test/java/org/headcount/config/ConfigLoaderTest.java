@@ -1,6 +1,7 @@
 package org.headcount.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,9 @@ class ConfigLoaderTest {
         assertEquals(false, c.discard(), "discard");
         assertEquals(10_000, c.flushTimeoutMs(), "flushTimeout");
         assertEquals(100, c.maxPendingBatches(), "maxPendingBatches");
-        assertEquals(TEMP, c.spoolDir(), "spoolDir defaults to the container temp dir");
+        assertEquals(TEMP, c.spoolDir(), "spoolDir defaults to the root the listener passes in");
+        assertEquals(64 << 20, c.maxPendingBytes(), "maxPendingBytes");
+        assertEquals(1_000_000, c.maxBodyBytes(), "maxBodyBytes: under nginx's default 1 MiB body limit");
         assertEquals(100_000, c.maxKeys(), "maxKeys");
         assertEquals(512, c.maxKeyLength(), "maxKeyLength");
         assertEquals(false, c.keyFromReferer(), "keyFromReferer");
@@ -98,6 +101,8 @@ class ConfigLoaderTest {
             "maxKeys | 10.5 | whole number",
             "maxKeys | 99999999999 | whole number",
             "maxKeyLength | -1 | whole number",
+            "maxBodyBytes | 1000 | whole number from 16384",
+            "maxPendingBytes | 0 | whole number from 1",
             "notifyDeltaRatio | 1.5 | from 0 to 1",
             "notifyDeltaRatio | x | from 0 to 1",
             "allowedOrigins | example.com | list of origins",
@@ -108,6 +113,19 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains(name + "=\"" + value + "\""), "message names parameter and value: " + e.getMessage());
         assertTrue(e.getMessage().contains(allowed), "message says what is allowed (" + allowed + "): " + e.getMessage());
         assertTrue(e.getMessage().contains("context-param"), "message names the source: " + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused without echoing a secret")
+    @CsvSource(delimiter = '|', value = {
+            "endpoint | ftp://user:pa55word@host/x?token=t0ken | ftp://***@host/x?***",
+            "endpoint | htp//u:pa55word@host?t0ken | ***@host?***",
+            "redisUrl | redis//:pa55word@cache:6379 | ***@cache:6379",
+            "redisUrl | http://:pa/55word@cache:6379 | http://***@cache:6379",
+    })
+    void urlsAreEchoedWithoutCredentials(String name, String value, String shown) {
+        ConfigException e = assertThrows(ConfigException.class, () -> withParam(name, value), name + "=" + value);
+        assertTrue(e.getMessage().contains(name + "=\"" + shown + "\""), "the value shown redacted: " + e.getMessage());
+        assertFalse(e.getMessage().contains("55word") || e.getMessage().contains("t0ken"), "no secret: " + e.getMessage());
     }
 
     @Test

@@ -32,9 +32,10 @@ class FlushSchedulerTest {
         jsonb.close();
     }
 
-    private FlushScheduler scheduler(Supplier<Map<String, Long>> source, long intervalMs, List<FlushResult> seen) {
-        Flusher flusher = new Flusher(source, null, false, 10, new Spool(dir.resolve("spool.json"), jsonb), jsonb);
-        return new FlushScheduler(flusher, intervalMs, seen::add);
+    private FlushScheduler scheduler(Supplier<Map<String, Long>> source, long intervalMs, List<FlushResult> seen)
+            throws java.io.IOException {
+        Flusher flusher = new Flusher(source, null, Outbox.open(dir.resolve("outbox"), 10, 1 << 20), false, 1_000_000);
+        return new FlushScheduler(flusher, intervalMs, 60_000, seen::add);
     }
 
     @Test

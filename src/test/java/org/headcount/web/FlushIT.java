@@ -189,15 +189,22 @@ class FlushIT {
         hit(server, "survivor", 7);
         server.close();
         Request refused = receiver.take(Receiver.PROMPTLY);
-        Path spool = spoolDir.resolve(HeadcountListener.SPOOL_FILE);
-        assertTrue(Files.exists(spool), "undeliverable hits were written to " + spool);
+        Path outbox = spoolDir.resolve("headcount@" + java.net.URLEncoder.encode("Tomcat/localhost", java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(batchFiles(outbox).stream().anyMatch(f -> f.endsWith(refused.batchId() + ".json")),
+                "the undelivered batch stays in " + outbox + ": " + batchFiles(outbox));
 
         EmbeddedHeadcount restarted = start("/hits");
         Request resent = receiver.take(Receiver.PROMPTLY);
         assertEquals(refused.batchId(), resent.batchId(), "re-sent under the same batch id");
         assertEquals(Map.of("survivor", 7L), resent.hits(), "the spooled hits");
-        Eventually.await("health shows the delivery and the spool is gone", Receiver.PROMPTLY, () ->
+        Eventually.await("health shows the delivery and the batch file is gone", Receiver.PROMPTLY, () ->
                 Http.send(Http.request(restarted.uri("/health")).GET().build()).body().contains("\"outcome\":\"delivered\"")
-                        && !Files.exists(spool));
+                        && batchFiles(outbox).isEmpty());
+    }
+
+    private static List<String> batchFiles(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json")).toList();
+        }
     }
 }
