@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.headcount.testing.EmbeddedHeadcount;
+import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
 import org.headcount.testing.Receiver;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,74 @@ class EndpointFaultsIT {
             server.close(); // the final flush takes what is left
             long delivered = dedupe(drain(receiver)).values().stream().mapToLong(Long::longValue).sum();
             assertEquals((long) threads * perThread, delivered, "every hit sent while the endpoint was slow arrived once");
+        }
+    }
+
+    @Test
+    void stalledResponseBodyIsAFailedPostAndTheNextHealthyOneDelivers() throws Exception {
+        try (Receiver receiver = new Receiver().enqueueStalledBody();
+             EmbeddedHeadcount server = EmbeddedHeadcount.start(Map.of("endpoint", receiver.uri("/hits").toString(),
+                     "interval", "1s", "flushTimeout", "2s"))) {
+            hit(server, "k");
+            Receiver.Request stalled = receiver.take(Receiver.PROMPTLY); // headers sent, then a body that never comes
+            Receiver.Request next = receiver.take(Duration.ofSeconds(20));
+            assertEquals(stalled.batchId(), next.batchId(), "the stalled POST failed, and its batch went again under its id");
+            assertEquals(Map.of("k", 1L), Receiver.storedHits(List.of(stalled, next)), "stored once by id");
+            Eventually.await("health UP with a delivered flush", Receiver.PROMPTLY, () -> {
+                String health = Http.send(Http.request(server.uri("/health")).GET().build()).body();
+                return health.contains("\"status\":\"UP\"") && health.contains("\"outcome\":\"delivered\"");
+            });
+        }
+    }
+
+    @Test
+    void receiverStoringThenAnsweringTooLateWithOneBatchInMemoryCountsEveryHitOnce() throws Exception {
+        try (Receiver receiver = new Receiver().answerSlowly(2_000);
+             EmbeddedHeadcount server = EmbeddedHeadcount.start(Map.of("endpoint", receiver.uri("/hits").toString(),
+                     "interval", "1h", "flushTimeout", "1s", "maxPendingBatches", "1"))) {
+            Map<String, Long> sent = new HashMap<>();
+            for (int round = 0; round < 5; round++) { // five intervals, each forced
+                for (int i = 0; i <= round; i++) {
+                    hit(server, "late" + round);
+                }
+                sent.put("late" + round, round + 1L);
+                assertTrue(Http.adminFlush(server).body().contains("\"outcome\":\"failed\""), "too late, round " + round);
+            }
+            receiver.answerSlowly(0);
+            assertTrue(Http.adminFlush(server).body().contains("\"outcome\":\"delivered\""), "the receiver answers in time");
+            List<Receiver.Request> all = receiver.drain();
+            assertEquals(sent, Receiver.storedHits(all), "each hit stored exactly once by id, over " + all.size() + " requests");
+        }
+    }
+
+    @Test
+    void receiverRefusingBodiesOver1MbGetsFiftyThousandLongKeysInParts() throws Exception {
+        int keys = 50_000;
+        try (Receiver receiver = new Receiver().refuseBodiesOver(1 << 20);
+             EmbeddedHeadcount server = EmbeddedHeadcount.start(Map.of("endpoint", receiver.uri("/hits").toString(),
+                     "interval", "1h"))) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> senders = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = t;
+                senders.add(pool.submit(() -> {
+                    for (int i = first; i < keys; i += 4) {
+                        hit(server, String.format("%06d", i) + "x".repeat(94));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> sender : senders) {
+                sender.get(5, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            assertTrue(Http.adminFlush(server).body().contains("\"outcome\":\"delivered\""), "delivered");
+            List<Receiver.Request> got = receiver.drain();
+            assertTrue(got.stream().allMatch(Receiver.Request::stored), "no body refused as too large");
+            assertTrue(got.size() >= 6, "over 5 MB of keys, in bodies under 1 MB: " + got.size());
+            Map<String, Long> stored = Receiver.storedHits(got);
+            assertEquals(keys, stored.size(), "every key");
+            assertTrue(stored.values().stream().allMatch(n -> n == 1), "each hit once");
         }
     }
 }

@@ -320,4 +320,15 @@ class FlusherTest {
         assertEquals(got.size(), got.stream().map(Request::batchId).distinct().count(), "each part its own id");
         assertEquals(2_000, all.size(), "every key delivered");
     }
+
+    @Test
+    void aBodyRefusedAsTooLargeIsCountedAndKept() throws Exception {
+        receiver.refuseBodiesOver(10);
+        Flusher flusher = flusher();
+        hits("k", 1);
+        FlushResult result = flusher.flush();
+        assertEquals("HTTP 413", result.error(), "the refusal is the error");
+        assertEquals(1, flusher.tooLarge(), "counted for the metric");
+        assertEquals(1, flusher.pendingBatches(), "kept: the receiver did not store it");
+    }
 }

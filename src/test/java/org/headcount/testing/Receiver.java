@@ -98,6 +98,7 @@ public final class Receiver implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long defaultDelayMs;
+    private volatile boolean down;
     private volatile long maxBodyBytes = Long.MAX_VALUE;
 
     public Receiver() throws IOException {
@@ -184,6 +185,12 @@ public final class Receiver implements AutoCloseable {
         return this;
     }
 
+    /** While down, every request is answered 503 and not stored: an endpoint in an outage. */
+    public Receiver down(boolean isDown) {
+        down = isDown;
+        return this;
+    }
+
     /** The next request received, waiting at most {@code timeout}; fails the test if none comes. */
     public Request take(Duration timeout) throws InterruptedException {
         Request request = requests.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -231,7 +238,8 @@ public final class Receiver implements AutoCloseable {
 
     private void answer(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
-        Reply reply = body.length > maxBodyBytes ? new Reply(413, Mode.ANSWER, 0) : replies.poll();
+        Reply reply = down ? new Reply(503, Mode.ANSWER, 0)
+                : body.length > maxBodyBytes ? new Reply(413, Mode.ANSWER, 0) : replies.poll();
         if (reply == null) {
             reply = new Reply(200, Mode.ANSWER, defaultDelayMs);
         }

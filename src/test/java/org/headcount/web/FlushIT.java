@@ -202,6 +202,39 @@ class FlushIT {
                         && batchFiles(outbox).isEmpty());
     }
 
+    @Test
+    void keyWithCrLfIsOneEscapedRecordLine() throws Exception {
+        EmbeddedHeadcount server = start("/hits");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger record = java.util.logging.Logger.getLogger("org.headcount.hits");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level before = record.getLevel();
+        record.setLevel(java.util.logging.Level.FINE); // Pixel Ping's per-key lines, one setting away
+        record.addHandler(handler);
+        try {
+            hit(server, "%2Fa%0D%0A9%3A%09%2Fforged", 1);
+            Http.adminFlush(server);
+        } finally {
+            record.removeHandler(handler);
+            record.setLevel(before);
+        }
+        assertTrue(lines.contains("1:\t/a\\r\\n9:\\t/forged"), "one line, CR LF and tab escaped: " + lines);
+        assertTrue(lines.stream().noneMatch(line -> line.contains("\n") || line.contains("\r")), "no line break: " + lines);
+    }
+
     private static List<String> batchFiles(Path dir) throws java.io.IOException {
         try (var files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json")).toList();
