@@ -1,51 +1,36 @@
 package org.headcount.flush;
 
-import jakarta.json.Json;
-import jakarta.json.stream.JsonParser;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The durable outbox: each batch is a file of its own (its JSON, named by its place in line and its id), written
- * atomically and synced before it is first sent, and deleted once delivered. Batches stay in memory within a
- * budget and are read back from disk beyond it. A lock keeps a second live JVM out of the directory.
- * Confined to the flush thread, but for {@link #size()}.
+ * The durable outbox: each batch is a {@link BatchFile} of its own, on disk before it is first sent and deleted
+ * once delivered. Batches stay in memory within a budget and are read back from disk beyond it. A
+ * {@link SpoolLock} keeps a second live Headcount out of the directory. Confined to the flush thread, but for
+ * {@link #size()}.
  */
 public final class Outbox implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
-    private static final Pattern NAME = Pattern.compile("(\\d{16})-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.json");
-    static final String LOCK_FILE = ".lock";
     /** Long enough for a JVM that is stopping to let go (a restart), short enough to fail a deploy clearly. */
     static final long LOCK_WAIT_MS = 10_000;
-    private static final long LOCK_POLL_MS = 100;
 
     private final Path dir;
     private final int maxInMemory;
     private final long maxMemoryBytes;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
     private final boolean posix;
+    private final SpoolLock lock;
     private final Deque<Entry> entries = new ArrayDeque<>();
     private volatile int size;
     private long nextSeq = 1;
@@ -58,9 +43,10 @@ public final class Outbox implements AutoCloseable {
         byte[] json;
         boolean written;
 
-        Entry(Batch batch, byte[] json) {
+        Entry(Batch batch, byte[] json, boolean written) {
             this.batch = batch;
             this.json = json;
+            this.written = written;
         }
     }
 
@@ -71,14 +57,10 @@ public final class Outbox implements AutoCloseable {
         this.posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         Files.createDirectories(dir, posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0]);
-        this.lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        this.lock = lock(lockChannel, dir, lockWaitMs);
+        this.lock = SpoolLock.take(dir, lockWaitMs);
     }
 
-    /**
-     * Takes the directory (waiting up to {@link #LOCK_WAIT_MS} for another process to let go) and the batches
-     * left in it, oldest first; a file that cannot be read is moved aside.
-     */
+    /** Takes the directory and the batches left in it, oldest first; a file that cannot be read is moved aside. */
     public static Outbox open(Path dir, int maxInMemory, long maxMemoryBytes) throws IOException {
         return open(dir, maxInMemory, maxMemoryBytes, LOCK_WAIT_MS);
     }
@@ -94,29 +76,6 @@ public final class Outbox implements AutoCloseable {
         return outbox;
     }
 
-    private static FileLock lock(FileChannel channel, Path dir, long waitMs) throws IOException {
-        long deadline = System.nanoTime() + waitMs * 1_000_000;
-        while (true) {
-            try {
-                FileLock lock = channel.tryLock();
-                if (lock != null) {
-                    channel.truncate(0).write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-                            .getBytes(StandardCharsets.US_ASCII)), 0);
-                    return lock;
-                }
-            } catch (OverlappingFileLockException heldHere) {
-                // another deployment in this JVM has the directory: the same answer as another process
-            }
-            if (System.nanoTime() > deadline) {
-                channel.close();
-                throw new IOException("the spool directory " + dir + " is in use by another Headcount (process "
-                        + Files.readString(dir.resolve(LOCK_FILE), StandardCharsets.US_ASCII).trim()
-                        + ", see " + LOCK_FILE + "); give each deployment its own spoolDir");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(LOCK_POLL_MS * 1_000_000);
-        }
-    }
-
     public Path dir() {
         return dir;
     }
@@ -124,10 +83,6 @@ public final class Outbox implements AutoCloseable {
     /** Batches not yet delivered; safe from any thread. */
     public int size() {
         return size;
-    }
-
-    public long bytesInMemory() {
-        return memoryBytes;
     }
 
     /** The batches in line, oldest first. */
@@ -140,7 +95,8 @@ public final class Outbox implements AutoCloseable {
      * memory (logged); {@link #writePending()} tries again.
      */
     Batch add(FormBody.Part part) {
-        Entry entry = new Entry(new Batch(nextSeq++, UUID.randomUUID().toString(), part.keys(), part.hits()), part.json());
+        Entry entry = new Entry(new Batch(nextSeq++, UUID.randomUUID().toString(), part.keys(), part.hits()),
+                part.json(), false);
         entries.addLast(entry);
         size = entries.size();
         write(entry);
@@ -154,18 +110,7 @@ public final class Outbox implements AutoCloseable {
 
     private void write(Entry entry) {
         try {
-            Path file = file(entry.batch);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING), fileMode())) {
-                ByteBuffer json = ByteBuffer.wrap(entry.json);
-                while (json.hasRemaining()) {
-                    out.write(json);
-                }
-                out.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory();
+            BatchFile.write(file(entry.batch), entry.json, posix);
             entry.written = true;
             keepOrEvict(entry);
         } catch (IOException e) {
@@ -214,14 +159,11 @@ public final class Outbox implements AutoCloseable {
     /** Lets go of the directory; what is in it stays for the next start. Idempotent. */
     @Override
     public void close() throws IOException {
-        if (lockChannel.isOpen()) {
-            lock.release();
-            lockChannel.close();
-        }
+        lock.close();
     }
 
     private Path file(Batch batch) {
-        return dir.resolve(String.format("%016d-%s.json", batch.seq(), batch.id()));
+        return dir.resolve(BatchFile.name(batch));
     }
 
     private void load() throws IOException {
@@ -231,72 +173,32 @@ public final class Outbox implements AutoCloseable {
         }
         files.sort(null);
         for (Path file : files) {
-            String name = file.getFileName().toString();
-            Matcher m = NAME.matcher(name);
-            if (name.endsWith(".json.tmp")) {
+            Matcher name = BatchFile.parse(file);
+            if (file.getFileName().toString().endsWith(".json" + BatchFile.PARTIAL)) {
                 Files.delete(file); // a write cut short: never renamed, so never sent
-            } else if (m.matches()) {
-                long seq = Long.parseLong(m.group(1));
+            } else if (name != null) {
+                long seq = Long.parseLong(name.group(1));
                 nextSeq = Math.max(nextSeq, seq + 1);
-                loadBatch(file, seq, m.group(2));
+                load(file, seq, name.group(2));
             }
         }
         size = entries.size();
     }
 
-    private void loadBatch(Path file, long seq, String id) throws IOException {
+    private void load(Path file, long seq, String id) throws IOException {
         byte[] json = Files.readAllBytes(file);
         long[] keysAndHits;
         try {
-            keysAndHits = count(json);
+            keysAndHits = BatchFile.count(json);
         } catch (RuntimeException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".unreadable");
+            Path aside = file.resolveSibling(file.getFileName() + BatchFile.UNREADABLE);
             Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             LOG.log(System.Logger.Level.ERROR, "Spooled batch {0} is unreadable ({1}); moved it to {2}", file,
                     e.getMessage(), aside);
             return;
         }
-        Entry entry = new Entry(new Batch(seq, id, (int) keysAndHits[0], keysAndHits[1]), json);
-        entry.written = true;
+        Entry entry = new Entry(new Batch(seq, id, (int) keysAndHits[0], keysAndHits[1]), json, true);
         keepOrEvict(entry);
         entries.addLast(entry);
-    }
-
-    /** Keys and hits of a batch's JSON; throws unless it is one object of whole, non-negative numbers. */
-    private static long[] count(byte[] json) {
-        long keys = 0;
-        long hits = 0;
-        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(json))) {
-            expect(parser.hasNext() && parser.next() == JsonParser.Event.START_OBJECT, "not a JSON object");
-            JsonParser.Event event;
-            while ((event = parser.next()) == JsonParser.Event.KEY_NAME) {
-                expect(parser.next() == JsonParser.Event.VALUE_NUMBER && parser.isIntegralNumber()
-                        && parser.getLong() >= 0, "a count that is not a whole number");
-                keys++;
-                hits += parser.getLong();
-            }
-            expect(event == JsonParser.Event.END_OBJECT && !parser.hasNext(), "text after the object");
-        }
-        return new long[] {keys, hits};
-    }
-
-    private static void expect(boolean condition, String problem) {
-        if (!condition) {
-            throw new IllegalArgumentException(problem);
-        }
-    }
-
-    private FileAttribute<?>[] fileMode() {
-        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
-    }
-
-    /** Makes the rename itself durable: without it a crash can forget the new name. */
-    private void syncDirectory() {
-        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-            directory.force(true);
-        } catch (IOException notSupportedHere) {
-            // some file systems cannot sync a directory; the rename is then as durable as they make it
-        }
     }
 }

@@ -78,6 +78,23 @@ class MetricsIT {
     }
 
     @Test
+    void aBodyRefusedAsTooLargeIsCounted() throws Exception {
+        Scrape before = Scrape.of(server);
+        receiver.refuseBodiesOver(10);
+        try {
+            Http.get(server.uri("/pixel.gif?key=refused-as-too-large"));
+            Http.adminFlush(server);
+            receiver.take(Receiver.PROMPTLY);
+        } finally {
+            receiver.refuseBodiesOver(Long.MAX_VALUE);
+        }
+        assertEquals(1, delta(before, Scrape.of(server), "headcount_batches_too_large_total"), "the 413 counted");
+        Http.adminFlush(server);
+        receiver.take(Receiver.PROMPTLY);
+        assertEquals(0, Scrape.of(server).value("headcount_batches_pending"), "delivered once the limit allows");
+    }
+
+    @Test
     void liveConnectionsArePerTransportAndRefusalsAreDrops() throws Exception {
         Scrape before = Scrape.of(server);
         try (LiveClient ws = LiveClient.open(server, "page=/metrics-page");
