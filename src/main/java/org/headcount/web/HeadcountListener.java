@@ -114,8 +114,8 @@ public final class HeadcountListener implements ServletContextListener {
     }
 
     /**
-     * Stops in reverse order of start, the flush first: its last hits reach the outbox on disk before anything else
-     * can take the time a container grants a shutdown. Each step runs whatever the steps before it threw.
+     * Stops the flush before the rest: its last hits reach the outbox on disk before anything else can take the
+     * time a container grants a shutdown. Each step runs whatever the steps before it threw.
      */
     @Override
     public void contextDestroyed(ServletContextEvent event) {
