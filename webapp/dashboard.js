@@ -101,6 +101,9 @@
   function onStatus(status, info) {
     var el = $('status');
     el.dataset.state = status;
+    if (info.transport) {
+      el.dataset.transport = info.transport;
+    }
     el.textContent = {
       connecting: 'connecting…',
       open: 'live',

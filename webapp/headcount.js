@@ -3,7 +3,7 @@
  *
  *   <script src="https://your.host/headcount/headcount.js"></script>
  *   <script>
- *     Headcount.hit('post-42');
+ *     Headcount.hit();     // one view of this page, named as live() names it
  *     Headcount.live({onCount: function (n) { document.getElementById('online').textContent = n; }});
  *   </script>
  *
@@ -20,6 +20,7 @@
   var BUSY_MIN_ATTEMPT = 3;
   var CLOSE_BAD_PAGE = 1008;
   var CLOSE_TRY_AGAIN_LATER = 1013;
+  var VISITOR_KEY = 'headcount.visitor';
 
   /** The script's own URL, read now: document.currentScript is only set while this file first runs. */
   function ownSrc() {
@@ -46,9 +47,32 @@
     return u;
   }
 
-  /** The default page and pixel key: this document's full URL without its #fragment, as a browser's Referer names it. */
+  /**
+   * The one name of this page, for live() and hit() alike: this document's URL without its #fragment, which is also
+   * what a browser sends as Referer (for online.png) under referrerpolicy="no-referrer-when-downgrade".
+   */
   function currentPage() {
     return location.href.split('#')[0];
+  }
+
+  /**
+   * This browser's visitor id on this site, so that its tabs count as one person: 128 random bits kept in
+   * localStorage (no cookie, nothing from the address or the browser). Null where storage is refused: the
+   * connection then counts on its own.
+   */
+  function visitorId() {
+    try {
+      var id = localStorage.getItem(VISITOR_KEY);
+      if (!/^[0-9a-f]{32}$/.test(id || '')) {
+        var bytes = new Uint8Array(16);
+        crypto.getRandomValues(bytes);
+        id = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+        localStorage.setItem(VISITOR_KEY, id);
+      }
+      return id;
+    } catch (e) {
+      return null;
+    }
   }
 
   /** Full jitter: a random delay in [0, min(max, base × 2^attempt)). */
@@ -59,8 +83,8 @@
   /**
    * Joins a page and reports its live count.
    *
-   * options.page      the page to join; default: this document's URL without the #fragment (what Referer says).
-   *                   Pass your own to merge URLs that differ only in query strings, e.g. location.pathname.
+   * options.page      the page to join; default: Headcount.page(), this document's URL without the #fragment.
+   *                   Pass your own to merge URLs that differ only in query strings, and the same to hit().
    * options.watch     'all' to watch every page without being counted: frames are {"total":N,"pages":{…}}.
    * options.onCount   onCount(n, frame) for every frame: n is frame.online (frame.total when watching all).
    * options.onStatus  onStatus(state, info): state is 'connecting', 'open', 'retrying' (info.delayMs),
@@ -73,6 +97,10 @@
   function live(options) {
     options = options || {};
     var params = options.watch === 'all' ? {watch: 'all'} : {page: options.page || currentPage()};
+    var visitor = options.watch === 'all' ? null : visitorId();
+    if (visitor) {
+      params.vid = visitor;
+    }
     var onCount = options.onCount || function () {};
     var onStatus = options.onStatus || function () {};
     var attempt = 0;
@@ -252,5 +280,5 @@
     image.src = u.href;
   }
 
-  window.Headcount = {live: live, hit: hit, base: BASE};
+  window.Headcount = {live: live, hit: hit, page: currentPage, base: BASE};
 }());

@@ -2,14 +2,16 @@ package org.headcount.cluster;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.headcount.DaemonThreads;
+import org.headcount.live.Presence;
 import org.headcount.live.PresenceRegistry;
 import org.headcount.live.RemoteCounts;
 import redis.clients.jedis.AbstractPipeline;
@@ -19,10 +21,11 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * Shares live counts between nodes through Redis. Each node keeps its per-page counts in a hash of its own,
- * which expires unless refreshed (so a crashed node's viewers vanish), announces changes on a channel, and
- * sums the other live nodes' hashes into {@link RemoteCounts}. When Redis is away, the node serves its own
- * counts, logs once, and on reconnect publishes its whole state again.
+ * Shares live counts between nodes through Redis. Each node keeps who it counts per page in a hash of its own, which
+ * expires unless refreshed (so a crashed node's viewers vanish), and announces each change with its content, so the
+ * others apply it without a command of their own: Redis work grows with changes, not with nodes or pages. A node
+ * whose hash vanished (a lapsed lease, eviction, FLUSHALL) writes it whole again. When Redis is away the node serves
+ * its own counts, logs once, and on reconnect publishes its whole state again.
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -45,11 +48,11 @@ public final class RedisCluster implements AutoCloseable {
             DaemonThreads.named("headcount-redis"));
     private final Announcements announcements;
     private final AtomicBoolean closed = new AtomicBoolean();
-    // Touched only by the scheduler thread.
+    // Touched only by the scheduler thread, and by close() once it has stopped.
     private boolean connected;
     private long nextAttemptMs;
     private long backoffMs = TICK_MS;
-    private long lastRefreshMs;
+    private long lastCheckMs;
     private long lastLeaseMs;
 
     public RedisCluster(URI redisUrl, long nodeTimeoutMs, PresenceRegistry registry, RemoteCounts remote) {
@@ -67,11 +70,11 @@ public final class RedisCluster implements AutoCloseable {
                 JedisURIHelper.getHostAndPort(redisUrl), nodeId);
     }
 
-    private String nodeKey(String id) {
+    private static String nodeKey(String id) {
         return NODE_PREFIX + id;
     }
 
-    /** Publishes local changes, refreshes this node's lease, and re-reads the others when told or due. */
+    /** Publishes local changes, keeps the lease, applies what the others announced, and checks who is still there. */
     private void tick() {
         long now = System.nanoTime() / 1_000_000;
         if (closed.get() || (!connected && now < nextAttemptMs)) {
@@ -84,81 +87,105 @@ public final class RedisCluster implements AutoCloseable {
                 backoffMs = TICK_MS;
                 LOG.log(System.Logger.Level.INFO, "Redis reachable: sharing live counts again");
             } else {
-                publish(registry.takeLocalChanges());
+                publish(registry.takeLocalChanges(), now);
             }
-            if (announcements.takeHeard() || now - lastRefreshMs >= nodeTimeoutMs / 3) {
-                refresh();
-                lastRefreshMs = now;
+            Announcements.Heard heard = announcements.take();
+            boolean due = now - lastCheckMs >= nodeTimeoutMs / 3;
+            Set<String> changed = apply(heard);
+            if (heard.everything() || due) {
+                changed.addAll(checkNodes(heard.everything()));
+                lastCheckMs = now;
             }
+            registry.remoteChanged(changed);
         } catch (Exception e) {
             // One bad tick must not end the schedule; Redis being away is expected and logged once per outage.
             if (connected) {
                 LOG.log(System.Logger.Level.WARNING, "Redis unreachable ({0}); serving this node''s counts until it is back",
                         e.getMessage());
                 connected = false;
-                registry.remoteChanged(remote.replace(Map.of()));
+                registry.remoteChanged(remote.clear());
             }
             nextAttemptMs = now + backoffMs;
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
     }
 
-    /** This node's whole state, replacing its hash: after a (re)connect it may be stale or gone. */
+    /** This node's whole state, replacing its hash, and a word to the others to read it whole. */
     private void publishAll() {
         registry.takeLocalChanges();
-        redis.del(nodeKey(nodeId));
-        write(registry.localCounts(), Set.of());
+        Map<String, Presence> all = registry.localPresence();
+        String key = nodeKey(nodeId);
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            pipe.del(key);
+            Map<String, String> fields = new HashMap<>();
+            all.forEach((page, presence) -> {
+                if (presence.connections() > 0) {
+                    fields.put(page, presence.encode());
+                }
+            });
+            if (!fields.isEmpty()) {
+                pipe.hset(key, fields);
+            }
+            pipe.pexpire(key, leaseMs());
+            pipe.sadd(NODES, nodeId);
+            pipe.publish(CHANNEL, Announcements.whole(nodeId));
+            pipe.sync();
+        }
+        lastLeaseMs = System.nanoTime() / 1_000_000;
     }
 
-    private void publish(Set<String> changedPages) {
+    /** Writes and announces the pages that changed; if the hash had vanished meanwhile, writes it whole instead. */
+    private void publish(Set<String> changedPages, long now) {
         if (changedPages.isEmpty()) {
-            refreshLease();
+            refreshLease(now);
             return;
         }
-        Map<String, Integer> local = registry.localCounts();
-        Map<String, Integer> changed = new HashMap<>();
-        Set<String> gone = new java.util.HashSet<>();
+        Map<String, Presence> local = registry.localPresence();
+        Map<String, Presence> changed = new HashMap<>();
+        Map<String, String> fields = new HashMap<>();
+        Set<String> gone = new HashSet<>();
         for (String page : changedPages) {
-            int n = local.getOrDefault(page, 0);
-            if (n > 0) {
-                changed.put(page, n);
+            Presence presence = local.getOrDefault(page, Presence.NOBODY);
+            changed.put(page, presence);
+            if (presence.connections() > 0) {
+                fields.put(page, presence.encode());
             } else {
                 gone.add(page);
             }
         }
-        write(changed, gone);
-    }
-
-    private void write(Map<String, Integer> counts, Set<String> gone) {
         String key = nodeKey(nodeId);
+        Response<Long> existed;
         try (AbstractPipeline pipe = redis.pipelined()) {
-            Map<String, String> fields = new HashMap<>();
-            counts.forEach((page, n) -> {
-                if (n > 0) {
-                    fields.put(page, Integer.toString(n));
-                }
-            });
+            existed = pipe.pexpire(key, leaseMs());
             if (!fields.isEmpty()) {
                 pipe.hset(key, fields);
             }
             if (!gone.isEmpty()) {
                 pipe.hdel(key, gone.toArray(String[]::new));
             }
-            pipe.sadd(NODES, nodeId);
             pipe.pexpire(key, leaseMs());
-            pipe.publish(CHANNEL, nodeId);
+            pipe.publish(CHANNEL, Announcements.changes(nodeId, changed));
             pipe.sync();
+        }
+        lastLeaseMs = now;
+        boolean steadyPages = local.entrySet().stream()
+                .anyMatch(page -> page.getValue().connections() > 0 && !changedPages.contains(page.getKey()));
+        if (existed.get() == 0 && steadyPages) {
+            publishAll(); // the hash had vanished: the pages that did not change are missing from it
         }
     }
 
     /** Keeps this node's hash alive: refreshed every nodeTimeout/3, it outlives two missed refreshes at most. */
-    private void refreshLease() {
-        long now = System.nanoTime() / 1_000_000;
+    private void refreshLease(long now) {
         if (now - lastLeaseMs >= nodeTimeoutMs / 3) {
             lastLeaseMs = now;
-            redis.sadd(NODES, nodeId);
-            if (redis.pexpire(nodeKey(nodeId), leaseMs()) == 0 && !registry.localCounts().values().stream().allMatch(n -> n == 0)) {
-                publishAll(); // Redis lost our hash (a restart between two ticks): write it again
+            try (AbstractPipeline pipe = redis.pipelined()) {
+                pipe.sadd(NODES, nodeId);
+                Response<Long> existed = pipe.pexpire(nodeKey(nodeId), leaseMs());
+                pipe.sync();
+                if (existed.get() == 0 && registry.localPresence().values().stream().anyMatch(p -> p.connections() > 0)) {
+                    publishAll(); // the hash vanished: write it again
+                }
             }
         }
     }
@@ -168,27 +195,60 @@ public final class RedisCluster implements AutoCloseable {
         return nodeTimeoutMs * 2 / 3;
     }
 
-    /** Sums every other live node's hash; a node whose hash expired is dropped from the set. */
-    private void refresh() {
-        Set<String> nodes = redis.smembers(NODES);
+    /** Applies announced changes; reads whole the hashes of nodes that asked for it. */
+    private Set<String> apply(Announcements.Heard heard) {
+        Set<String> changed = new HashSet<>();
+        if (!heard.everything()) {
+            readWhole(heard.wholeNodes(), changed);
+        }
+        heard.pages().forEach((node, pages) -> changed.addAll(remote.update(node, pages)));
+        return changed;
+    }
+
+    /**
+     * Drops the nodes whose hash has gone (crashed, or left) and takes up new ones; with {@code everything}, reads
+     * every node whole, as after missing announcements.
+     */
+    private Set<String> checkNodes(boolean everything) {
+        Set<String> nodes = new HashSet<>(redis.smembers(NODES));
+        nodes.remove(nodeId);
+        Set<String> changed = new HashSet<>();
+        Set<String> unknown = new HashSet<>(nodes);
+        Set<String> known = remote.nodes();
+        if (!everything) {
+            unknown.removeAll(known);
+            Map<String, Response<Boolean>> alive = new HashMap<>();
+            try (AbstractPipeline pipe = redis.pipelined()) {
+                known.forEach(node -> alive.put(node, pipe.exists(nodeKey(node))));
+                pipe.sync();
+            }
+            alive.forEach((node, exists) -> {
+                if (!exists.get()) {
+                    changed.addAll(remote.remove(node));
+                    redis.srem(NODES, node);
+                }
+            });
+        } else {
+            known.stream().filter(node -> !nodes.contains(node)).forEach(node -> changed.addAll(remote.remove(node)));
+        }
+        readWhole(unknown, changed);
+        return changed;
+    }
+
+    private void readWhole(Set<String> nodes, Set<String> changed) {
+        if (nodes.isEmpty()) {
+            return;
+        }
         Map<String, Response<Map<String, String>>> hashes = new HashMap<>();
         try (AbstractPipeline pipe = redis.pipelined()) {
-            for (String node : nodes) {
-                if (!node.equals(nodeId)) {
-                    hashes.put(node, pipe.hgetAll(nodeKey(node)));
-                }
-            }
+            nodes.forEach(node -> hashes.put(node, pipe.hgetAll(nodeKey(node))));
             pipe.sync();
         }
-        Map<String, Integer> sum = new HashMap<>();
         hashes.forEach((node, hash) -> {
-            Map<String, String> counts = hash.get();
-            if (counts.isEmpty()) {
-                redis.srem(NODES, node); // expired: crashed, or left without counts
-            }
-            counts.forEach((page, n) -> sum.merge(page, Integer.parseInt(n), Integer::sum));
+            Map<String, Presence> pages = new HashMap<>();
+            hash.get().forEach((page, value) -> pages.put(page, Presence.decode(value)));
+            changed.addAll(remote.replace(node, pages));
         });
-        registry.remoteChanged(remote.replace(sum));
     }
 
     /** Says goodbye (this node's counts vanish everywhere at once), then stops. Idempotent. */
@@ -203,9 +263,12 @@ public final class RedisCluster implements AutoCloseable {
             if (!scheduler.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS) || !connected) {
                 throw new IllegalStateException("Redis is not answering");
             }
-            redis.del(nodeKey(nodeId));
-            redis.srem(NODES, nodeId);
-            redis.publish(CHANNEL, nodeId);
+            try (AbstractPipeline pipe = redis.pipelined()) {
+                pipe.del(nodeKey(nodeId));
+                pipe.srem(NODES, nodeId);
+                pipe.publish(CHANNEL, Announcements.whole(nodeId));
+                pipe.sync();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

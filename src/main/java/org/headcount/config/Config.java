@@ -12,6 +12,8 @@ import java.util.List;
  * @param spoolDir where each deployment keeps its own outbox directory
  * @param maxBodyBytes a flush body larger than this is split into several batches
  * @param maxPendingBytes undelivered batches held in memory; beyond it they wait on disk only
+ * @param countByVisitors true: a page's count is its distinct visitors (plus connections without an id); false: its connections
+ * @param incrementDelayMs a connection is counted once it has stayed this long
  * @param redisUrl Redis for scale-out, or null for a single node
  * @param dashboardPublic false: the dashboard and every view of all pages need the {@code headcount-admin} role
  */
@@ -37,6 +39,8 @@ public record Config(
         int maxPages,
         int maxPageLength,
         long pageCleanDelayMs,
+        boolean countByVisitors,
+        long incrementDelayMs,
         List<String> allowedOrigins,
         URI redisUrl,
         long nodeTimeoutMs,

@@ -78,6 +78,8 @@ public final class ConfigLoader {
                 positiveInt("maxPages", 100_000),
                 positiveInt("maxPageLength", 512),
                 duration("pageCleanDelay", "60", 0),
+                oneOf("countBy", "visitors", "visitors", "connections").equals("visitors"),
+                duration("incrementDelay", "0", 0),
                 origins("allowedOrigins"),
                 url("redisUrl", "redis", "rediss"),
                 duration("nodeTimeout", "5", 1),
@@ -156,6 +158,14 @@ public final class ConfigLoader {
             case "false" -> false;
             default -> throw s.invalid("expected true or false");
         };
+    }
+
+    private String oneOf(String name, String defaultValue, String... allowed) {
+        Setting s = findOrDefault(name, defaultValue);
+        if (!List.of(allowed).contains(s.value)) {
+            throw s.invalid("expected " + String.join(" or ", allowed));
+        }
+        return s.value;
     }
 
     private double ratio(String name, double defaultValue) {

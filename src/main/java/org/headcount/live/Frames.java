@@ -18,6 +18,6 @@ public final class Frames {
     public record AllPages(int total, Map<String, Integer> pages) {}
 
     /** Audience Meter's {@code /stats} entry for one page. */
-    @JsonbPropertyOrder({"created", "connections", "members"})
-    public record PageStats(long created, long connections, int members) {}
+    @JsonbPropertyOrder({"created", "connections", "members", "visitors"})
+    public record PageStats(long created, long connections, int members, int visitors) {}
 }

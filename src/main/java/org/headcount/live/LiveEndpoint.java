@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * {@code /live?page=P}: one WebSocket session counted on page P (from {@code page}, else the handshake's
- * Referer); {@code ?watch=all} watches every page without being counted. Clients only listen.
+ * {@code /live?page=P&vid=V}: one WebSocket session of visitor V (optional) on page P (from {@code page}, else the
+ * handshake's Referer); {@code ?watch=all} watches every page without being counted. Clients only listen.
  */
 public final class LiveEndpoint extends Endpoint {
 
@@ -22,6 +22,8 @@ public final class LiveEndpoint extends Endpoint {
     static final int MAX_CLIENT_TEXT_CHARS = 125;
     /** Clients have no binary message to send either. */
     static final int MAX_CLIENT_BINARY_BYTES = 125;
+    /** The parameter naming the visitor (headcount.js sends one per browser and site), so its tabs count once. */
+    public static final String VISITOR = "vid";
     static final String WATCH_ALL_FORBIDDEN = "watch=all needs the headcount-admin role (dashboardPublic=false)";
 
     private final PresenceRegistry registry;
@@ -60,7 +62,7 @@ public final class LiveEndpoint extends Endpoint {
             if (page == null || page.isEmpty()) {
                 page = (String) session.getUserProperties().get(LiveConfigurator.REFERER);
             }
-            PresenceRegistry.Member member = registry.join(page, subscriber);
+            PresenceRegistry.Member member = registry.join(page, first(session, VISITOR), subscriber);
             leave = () -> registry.leave(member);
         } catch (Refused e) {
             subscriber.close(e.full() ? CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode()

@@ -5,19 +5,24 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 import org.headcount.config.Config;
 import org.headcount.live.Subscriber.Closing;
 
 /**
- * Who is on which page right now. Joins and leaves are lock-free; {@link #tick} (the notifier's
- * one thread) tells each changed page's members when the throttle allows, with one JSON text per page.
- * In a cluster, a page's count is this node's members plus the other nodes' {@link RemoteCounts}.
+ * Who is on which page right now. Joins and leaves take only their page's tiny lock; {@link #tick} (the notifier's
+ * one thread) tells each changed page's members when the throttle allows, with one JSON text per page. A page's
+ * count is its distinct visitors plus its connections without a visitor id ({@code countBy=visitors}), or its
+ * connections; a connection counts once it has stayed {@code incrementDelay}. In a cluster the count spans this
+ * node and the other nodes' {@link RemoteCounts}, a visitor on several nodes once.
  */
 public final class PresenceRegistry {
 
@@ -26,6 +31,8 @@ public final class PresenceRegistry {
      * every notice; its {@code total} still counts every page.
      */
     public static final int WATCH_MAX_PAGES = 1_000;
+    /** What a visitor id may be: what headcount.js makes (32 hex digits), bounded so a forged one costs nothing. */
+    private static final Pattern VISITOR_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     private final Config config;
     private final Throttle throttle;
@@ -39,6 +46,11 @@ public final class PresenceRegistry {
     private final Set<String> localChanges = ConcurrentHashMap.newKeySet();
     private final LiveMeters meters = new LiveMeters();
     private final Watchers watchers;
+    private final boolean byVisitors;
+    /** Connections waiting out incrementDelay, in the order they joined (so also the order they become due). */
+    private final Queue<Maturing> maturing = new ConcurrentLinkedQueue<>();
+
+    private record Maturing(Page page, Page.Membership membership, long dueMs) {}
 
     /** A single node; {@code clockMs} is a monotonic millisecond clock (tests pass their own). */
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs) {
@@ -52,19 +64,28 @@ public final class PresenceRegistry {
         this.throttle = new Throttle(config.notifyDeltaRatio(), config.notifyMinDelayMs(), config.notifyMaxDelayMs());
         this.jsonb = jsonb;
         this.clockMs = clockMs;
+        this.byVisitors = config.countByVisitors();
     }
 
     /** A subscriber's place on a page, to hand back to {@link #leave}. */
     public record Member(Page page, Subscriber subscriber) {}
 
-    /**
-     * Adds {@code subscriber} to {@code pageName} and sends it the page's count at once.
-     * Never trust the client: the name is any string, refused only when empty, too long or one page too many.
-     */
+    /** As {@link #join(String, String, Subscriber)}, for a connection without a visitor id. */
     public Member join(String pageName, Subscriber subscriber) throws Refused {
+        return join(pageName, null, subscriber);
+    }
+
+    /**
+     * Adds {@code subscriber} to {@code pageName} as {@code visitor} and sends it the page's count at once.
+     * Never trust the client: the name is any string, refused only when empty, too long or one page too many; a
+     * visitor id that is not one is ignored, and an id shared by many connections counts them once.
+     */
+    public Member join(String pageName, String visitor, Subscriber subscriber) throws Refused {
         checkName(pageName);
         reserveConnection(subscriber);
         long now = clockMs.getAsLong();
+        Page.Membership membership = new Page.Membership(
+                visitor != null && VISITOR_ID.matcher(visitor).matches() ? visitor : null, now);
         Page page = pages.compute(pageName, (name, existing) -> {
             Page p = existing;
             if (p == null) {
@@ -73,7 +94,7 @@ public final class PresenceRegistry {
                 }
                 p = new Page(name, System.currentTimeMillis(), now);
             }
-            p.members.put(subscriber, now);
+            p.members.put(subscriber, membership);
             p.connections.incrementAndGet();
             return p;
         });
@@ -81,7 +102,12 @@ public final class PresenceRegistry {
             release(subscriber);
             throw refused("too many pages (maxPages " + config.maxPages() + ")");
         }
-        changed(page);
+        if (config.incrementDelayMs() == 0) {
+            page.count(membership);
+            changed(page);
+        } else {
+            maturing.add(new Maturing(page, membership, now + config.incrementDelayMs()));
+        }
         subscriber.send(frame(page.name, total(page)));
         return new Member(page, subscriber);
     }
@@ -92,11 +118,16 @@ public final class PresenceRegistry {
      */
     public void check(String pageName) throws Refused {
         checkName(pageName);
-        if (connections.get() >= config.maxConnections()) {
-            throw refused("too many connections (maxConnections " + config.maxConnections() + ")");
-        }
+        checkRoom();
         if (!pages.containsKey(pageName) && pages.size() >= config.maxPages()) {
             throw refused("too many pages (maxPages " + config.maxPages() + ")");
+        }
+    }
+
+    /** Refuses a connection when there is no room for one more now: what a watcher of every page must pass. */
+    public void checkRoom() throws Refused {
+        if (connections.get() >= config.maxConnections()) {
+            throw refused("too many connections (maxConnections " + config.maxConnections() + ")");
         }
     }
 
@@ -118,7 +149,9 @@ public final class PresenceRegistry {
     /** Removes a member; safe to call more than once. */
     public void leave(Member member) {
         Page page = member.page();
-        if (page.members.remove(member.subscriber()) != null) {
+        Page.Membership membership = page.members.remove(member.subscriber());
+        if (membership != null) {
+            page.leave(membership);
             release(member.subscriber());
             if (page.members.isEmpty()) {
                 page.emptySinceMs = clockMs.getAsLong();
@@ -170,11 +203,11 @@ public final class PresenceRegistry {
         return taken;
     }
 
-    /** This node's own members on every page it knows. */
-    public Map<String, Integer> localCounts() {
-        Map<String, Integer> counts = new TreeMap<>();
-        pages.forEach((name, page) -> counts.put(name, page.online()));
-        return counts;
+    /** Who this node counts on every page it knows. */
+    public Map<String, Presence> localPresence() {
+        Map<String, Presence> presence = new TreeMap<>();
+        pages.forEach((name, page) -> presence.put(name, page.presence()));
+        return presence;
     }
 
     /** Other nodes' counts changed for {@code names}: their members here hear it when the throttle allows. */
@@ -189,13 +222,22 @@ public final class PresenceRegistry {
     }
 
     private int total(Page page) {
-        return page.online() + remote.of(page.name);
+        Presence others = remote.of(page.name);
+        return others.connections() == 0 ? page.online(byVisitors) : page.presence().with(others).count(byVisitors);
     }
 
-    /** Members per page across the cluster: other nodes' counts plus this node's. */
+    /** Who is counted on {@code name} across the cluster. */
+    private Presence clusterPresence(String name) {
+        Page page = pages.get(name);
+        Presence others = remote.of(name);
+        return page == null ? others : page.presence().with(others);
+    }
+
+    /** The count of every page across the cluster. */
     private Map<String, Integer> clusterCounts() {
-        Map<String, Integer> counts = new java.util.HashMap<>(remote.all());
-        pages.forEach((name, page) -> counts.merge(name, page.online(), Integer::sum));
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        remote.all().keySet().forEach(name -> counts.put(name, clusterPresence(name).count(byVisitors)));
+        pages.forEach((name, page) -> counts.putIfAbsent(name, page.online(byVisitors)));
         return counts;
     }
 
@@ -225,8 +267,7 @@ public final class PresenceRegistry {
 
     /** The page's count across the cluster. */
     public int online(String pageName) {
-        Page page = pages.get(pageName);
-        return (page == null ? 0 : page.online()) + remote.of(pageName);
+        return clusterPresence(pageName).count(byVisitors);
     }
 
     /** How many frames were serialized: one per page per notice, however many members it has. */
@@ -235,15 +276,20 @@ public final class PresenceRegistry {
     }
 
     /**
-     * Audience Meter's {@code /stats}, sorted by name: members across the cluster unless {@code localOnly};
-     * {@code created} and {@code connections} are this node's (0 for a page only other nodes have).
+     * Audience Meter's {@code /stats}, sorted by name: {@code members} (the count) and {@code visitors} across the
+     * cluster unless {@code localOnly}; {@code created} and {@code connections} are this node's (0 for a page only
+     * other nodes have).
      */
     public Map<String, Frames.PageStats> stats(boolean localOnly) {
         Map<String, Frames.PageStats> stats = new TreeMap<>();
-        pages.forEach((name, p) -> stats.put(name, new Frames.PageStats(p.createdEpochMs / 1000, p.connections.get(),
-                localOnly ? p.online() : total(p))));
+        pages.forEach((name, p) -> {
+            Presence presence = localOnly ? p.presence() : clusterPresence(name);
+            stats.put(name, new Frames.PageStats(p.createdEpochMs / 1000, p.connections.get(), presence.count(byVisitors),
+                    presence.people()));
+        });
         if (!localOnly) {
-            remote.all().forEach((name, n) -> stats.putIfAbsent(name, new Frames.PageStats(0, 0, n)));
+            remote.all().forEach((name, presence) -> stats.putIfAbsent(name,
+                    new Frames.PageStats(0, 0, presence.count(byVisitors), presence.people())));
         }
         return stats;
     }
@@ -251,6 +297,12 @@ public final class PresenceRegistry {
     /** The notifier's work: notices for changed pages and watchers, then expiry of long connections and empty pages. */
     public void tick() {
         long now = clockMs.getAsLong();
+        for (Maturing due = maturing.peek(); due != null && due.dueMs() <= now; due = maturing.peek()) {
+            maturing.poll();
+            if (due.page().count(due.membership())) {
+                changed(due.page());
+            }
+        }
         List<Page> changed = new ArrayList<>(dirty.size());
         for (Iterator<Page> it = dirty.iterator(); it.hasNext(); ) {
             changed.add(it.next());
@@ -276,8 +328,8 @@ public final class PresenceRegistry {
         long maxAge = config.maxConnDurationMs();
         pages.forEach((name, page) -> {
             if (maxAge > 0) {
-                page.members.forEach((member, joined) -> {
-                    if (now - joined >= maxAge && member.expires()) {
+                page.members.forEach((member, membership) -> {
+                    if (now - membership.joinedMs >= maxAge && member.expires()) {
                         member.close(Closing.EXPIRED);
                     }
                 });

@@ -22,8 +22,11 @@ final class WsSubscriber implements Subscriber, SendHandler {
     /** Tomcat's cap on a blocking send, which includes the close frame: a stuck client must not hold a closer. */
     static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     static final long CLOSE_TIMEOUT_MS = 2_000;
-    /** Below nginx's default 60 s proxy_read_timeout. */
-    static final long IDLE_KEEPALIVE_MS = 30_000;
+    /**
+     * Well below every idle timeout on the way: Jetty's WebSocket default of 30 s (checked every heartbeat, so sent
+     * within 17 s) and nginx's 60 s proxy_read_timeout.
+     */
+    static final long IDLE_KEEPALIVE_MS = 15_000;
     private static final int MAX_REASON_BYTES = 123;
     private static final System.Logger LOG = System.getLogger(WsSubscriber.class.getName());
 
@@ -42,6 +45,8 @@ final class WsSubscriber implements Subscriber, SendHandler {
         this.closer = closer;
         this.meters = meters;
         session.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT_MS);
+        // No container idle timeout (Tomcat has none by default, Jetty 30 s): the keep-alive finds dead clients.
+        session.setMaxIdleTimeout(0);
     }
 
     @Override

@@ -12,10 +12,10 @@ import org.headcount.config.Config;
 
 /**
  * With {@code dashboardPublic=false}, lets only the {@value #ROLE} role see what lists every page: the dashboard,
- * its JSON, {@code /stats} and {@code /live?watch=all}. web.xml cannot make a constraint depend on a setting, so
+ * its JSON, {@code /stats}, {@code /live?watch=all} and {@code /live/events?watch=all}. web.xml cannot make a constraint depend on a setting, so
  * this asks the container's own realm (HTTP BASIC, as for /admin) through {@code request.authenticate}.
  */
-@WebFilter(urlPatterns = {"/dashboard.html", "/dashboard/*", "/stats", "/live"}, asyncSupported = true)
+@WebFilter(urlPatterns = {"/dashboard.html", "/dashboard/*", "/stats", "/live", "/live/events"}, asyncSupported = true)
 public final class AccessFilter extends HttpFilter {
 
     public static final String ROLE = "headcount-admin";
@@ -45,9 +45,10 @@ public final class AccessFilter extends HttpFilter {
         chain.doFilter(request, response);
     }
 
-    /** On /live only watchers of every page are guarded: a page's own count stays public. */
+    /** On the live paths only watchers of every page are guarded: a page's own count stays public. */
     private static boolean guarded(HttpServletRequest request) {
-        if (!"/live".equals(request.getServletPath())) {
+        String path = request.getServletPath();
+        if (!"/live".equals(path) && !"/live/events".equals(path)) {
             return true;
         }
         String[] watch = request.getParameterValues("watch");

@@ -2,6 +2,7 @@ package org.headcount.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -56,6 +58,19 @@ interface StreamContract extends DeployedWar {
             assertArrayEquals(new PngRenderer().render(1), first.body(), "the first image says 1 online");
             Eventually.await("/stats shows the stream on its Referer page", SOON, () -> members(page) == 1);
         }
+    }
+
+    @Test
+    default void headOnTheEventStreamAndThePngCountsNobody() throws Exception {
+        String page = "http://example.test/only-headers";
+        for (String path : new String[] {"/live/events?page=" + URLEncoder.encode(page, StandardCharsets.UTF_8), "/online.png"}) {
+            HttpResponse<String> head = Http.send(Http.request(server().uri(path), "Referer", page, "Origin", ALLOWED_ORIGIN)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+            assertEquals(200, head.statusCode(), "HEAD " + path);
+            assertTrue(head.headers().firstValue("Content-Type").isPresent(), "HEAD " + path + " has the stream's headers");
+        }
+        HttpResponse<String> stats = Http.send(Http.request(server().uri("/stats")).GET().build());
+        assertFalse(stats.body().contains("only-headers"), "a HEAD is nobody, not even a page: " + stats.body());
     }
 
     @Test

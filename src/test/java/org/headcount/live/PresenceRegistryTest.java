@@ -142,8 +142,63 @@ class PresenceRegistryTest {
         assertEquals(2, stats.connections(), "connections since created");
         assertEquals(1, stats.members(), "members now");
         assertTrue(stats.created() >= before && stats.created() <= before + 1, "created in unix seconds: " + stats.created());
-        assertEquals("{\"/s\":{\"created\":" + stats.created() + ",\"connections\":2,\"members\":1}}",
-                jsonb.toJson(registry.stats(false)), "JSON shape");
+        assertEquals("{\"/s\":{\"created\":" + stats.created() + ",\"connections\":2,\"members\":1,\"visitors\":1}}",
+                jsonb.toJson(registry.stats(false)), "JSON shape, with the visitors added");
+    }
+
+    @Test
+    void twoTabsOfOneVisitorCountOnceAndClosingOneKeepsThem() throws Exception {
+        PresenceRegistry registry = registry("notifyMinDelay", "0", "notifyDeltaRatio", "0");
+        String visitor = "0123456789abcdef0123456789abcdef";
+        PresenceRegistry.Member tab1 = registry.join("/p", visitor, new Recorder());
+        PresenceRegistry.Member tab2 = registry.join("/p", visitor, new Recorder());
+        assertEquals(1, registry.online("/p"), "one visitor in two tabs");
+        registry.join("/p", new Recorder());
+        assertEquals(2, registry.online("/p"), "plus a connection without an id");
+        assertEquals(3, registry.stats(true).get("/p").connections(), "three connections all the same");
+        registry.leave(tab1);
+        assertEquals(2, registry.online("/p"), "closing one tab keeps the visitor");
+        registry.leave(tab2);
+        assertEquals(1, registry.online("/p"), "closing both, the visitor is gone");
+    }
+
+    @Test
+    void countByConnectionsCountsEveryTab() throws Exception {
+        PresenceRegistry registry = registry("countBy", "connections");
+        String visitor = "0123456789abcdef0123456789abcdef";
+        registry.join("/p", visitor, new Recorder());
+        registry.join("/p", visitor, new Recorder());
+        assertEquals(2, registry.online("/p"), "two connections");
+        assertEquals(1, registry.stats(false).get("/p").visitors(), "/stats still says one visitor");
+    }
+
+    @ParameterizedTest(name = "visitor id \"{0}\" is ignored")
+    @ValueSource(strings = {"short", "has space in it", "semi;colon-and-more", "ünïcödé-visitor-id",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"})
+    void aVisitorIdThatIsNotOneCountsAsAConnectionOfItsOwn(String forged) throws Exception {
+        PresenceRegistry registry = registry();
+        registry.join("/p", forged, new Recorder());
+        registry.join("/p", forged, new Recorder());
+        assertEquals(2, registry.online("/p"), "each connection counts on its own");
+    }
+
+    @Test
+    void incrementDelayCountsAConnectionOnlyOnceItHasStayed() throws Exception {
+        PresenceRegistry registry = registry("incrementDelay", "5s", "notifyMinDelay", "0", "notifyDeltaRatio", "0");
+        Recorder stayer = new Recorder();
+        registry.join("/p", stayer);
+        PresenceRegistry.Member bounce = registry.join("/p", new Recorder());
+        assertEquals(0, registry.online("/p"), "nobody counted at once");
+        assertEquals("{\"page\":\"/p\",\"online\":0}", stayer.last(), "the joiner hears the count without itself");
+        clock.addAndGet(1_000);
+        registry.leave(bounce);
+        registry.tick();
+        assertEquals(0, registry.online("/p"), "a bounce never moved the count");
+        clock.addAndGet(4_000);
+        registry.tick();
+        assertEquals(1, registry.online("/p"), "the stayer counts after 5 s");
+        registry.tick();
+        assertEquals("{\"page\":\"/p\",\"online\":1}", stayer.last(), "and hears it");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -69,6 +70,22 @@ public final class Browser implements AutoCloseable {
 
     public void get(URI uri) {
         driver.get(uri.toString());
+    }
+
+    /**
+     * Opens another window of this same browser (one profile: the same localStorage, so the same visitor) and makes
+     * it the current one; answers the handle of the window that was current.
+     */
+    public String newWindow() {
+        String before = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.WINDOW);
+        return before;
+    }
+
+    /** Closes the current window and makes the window {@code next} current. */
+    public void closeWindow(String next) {
+        driver.close();
+        driver.switchTo().window(next);
     }
 
     public WebElement find(String css) {

@@ -1,6 +1,7 @@
 package org.headcount.testing;
 
 import java.io.File;
+import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +9,11 @@ import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
 import org.apache.catalina.servlets.DefaultServlet;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ValveBase;
 import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
 
 /**
@@ -26,6 +30,8 @@ public final class EmbeddedHeadcount implements Deployment, AutoCloseable {
     public static final String VIEWER_PASSWORD = "viewer-secret";
     /** A parameter named {@code connector.x} sets the HTTP connector's property x instead of a context-param. */
     public static final String CONNECTOR = "connector.";
+    /** A parameter of this name makes the server refuse every WebSocket handshake, as a proxy that blocks them does. */
+    public static final String REFUSE_WEBSOCKET = "test.refuseWebSocket";
 
     private final Tomcat tomcat = new Tomcat();
     private final Context context;
@@ -46,7 +52,9 @@ public final class EmbeddedHeadcount implements Deployment, AutoCloseable {
         addDefaultServlet();
         Tomcat.addDefaultMimeTypeMappings(context);
         params.forEach((name, value) -> {
-            if (name.startsWith(CONNECTOR)) {
+            if (name.equals(REFUSE_WEBSOCKET)) {
+                tomcat.getHost().getPipeline().addValve(new RefuseWebSocket());
+            } else if (name.startsWith(CONNECTOR)) {
                 tomcat.getConnector().setProperty(name.substring(CONNECTOR.length()), value);
             } else {
                 ApplicationParameter param = new ApplicationParameter();
@@ -109,5 +117,21 @@ public final class EmbeddedHeadcount implements Deployment, AutoCloseable {
         closed = true;
         tomcat.stop();
         tomcat.destroy();
+    }
+
+    /** Answers 403 to every WebSocket handshake before it reaches the application. */
+    private static final class RefuseWebSocket extends ValveBase {
+        RefuseWebSocket() {
+            super(true);
+        }
+
+        @Override
+        public void invoke(Request request, Response response) throws IOException, ServletException {
+            if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                response.sendError(403, "WebSocket is blocked here");
+                return;
+            }
+            getNext().invoke(request, response);
+        }
     }
 }

@@ -53,7 +53,7 @@ public final class EmbeddingSite implements AutoCloseable {
                                     status.dataset.transport = info.transport || '';
                                     status.dataset.states = (status.dataset.states || '') + state + '/' + (info.transport || '') + ' ';
                                   }});
-                  Headcount.hit(location.pathname);   // and count the view, as the pixel does
+                  Headcount.hit();   // and count the view, under the same page name
                 </script>
                 </body></html>
                 """.formatted(script);

@@ -107,6 +107,16 @@ public final class LiveClient implements AutoCloseable {
         return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Whether the server closed this session within {@code timeout}; waits it out when it did not. */
+    public boolean closedWithin(Duration timeout) throws Exception {
+        try {
+            closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException stillOpen) {
+            return false;
+        }
+    }
+
     public boolean isOpen() {
         return session.isOpen();
     }

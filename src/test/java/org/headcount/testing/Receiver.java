@@ -205,6 +205,21 @@ public final class Receiver implements AutoCloseable {
         return requests.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * The hits of the batches one admin flush delivered, given its answer: a flush of many keys is several
+     * batches, each its own request. Empty when it delivered none.
+     */
+    public Map<String, Long> takeFlushed(String adminFlushAnswer) throws InterruptedException {
+        java.util.regex.Matcher delivered = java.util.regex.Pattern.compile("\"batchesDelivered\":(\\d+)")
+                .matcher(adminFlushAnswer);
+        int batches = delivered.find() ? Integer.parseInt(delivered.group(1)) : 0;
+        List<Request> taken = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+            taken.add(take(PROMPTLY));
+        }
+        return storedHits(taken);
+    }
+
     /** Every request received and not yet taken, without waiting. */
     public List<Request> drain() {
         List<Request> all = new ArrayList<>();

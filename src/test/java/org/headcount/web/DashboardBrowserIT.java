@@ -11,6 +11,7 @@ import java.util.Map;
 import org.headcount.testing.Browser;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.LiveClient;
+import org.headcount.testing.SseClient;
 import org.junit.jupiter.api.Test;
 
 /** dashboard.html in a real headless Chromium against the built WAR: live counts, controls, phone width, restarts. */
@@ -51,6 +52,25 @@ class DashboardBrowserIT {
                 browser.awaitText("#total", "1", SEEN);
             }
             browser.awaitText("#total", "0", SEEN);
+        }
+    }
+
+    @Test
+    void overEventSourceOnlyWithWebSocketRefusedTheDashboardShowsEveryPage() throws Exception {
+        Map<String, String> params = new java.util.HashMap<>(QUICK);
+        params.put(EmbeddedHeadcount.REFUSE_WEBSOCKET, "true");
+        try (EmbeddedHeadcount server = EmbeddedHeadcount.start(params); Browser browser = Browser.open();
+             SseClient first = SseClient.open(server.uri("/live/events?page=/sse/first"));
+             SseClient second = SseClient.open(server.uri("/live/events?page=/sse/second"))) {
+            browser.get(server.uri("/dashboard.html"));
+            awaitLive(browser);
+            assertEquals("eventsource", browser.script("return document.getElementById('status').dataset.transport;"),
+                    "the WebSocket was refused, so the feed is an event stream");
+            awaitRow(browser, "/sse/first", 1);
+            awaitRow(browser, "/sse/second", 1);
+            browser.awaitText("#total", "2", SEEN);
+            assertEquals(2L, browser.script("return document.querySelectorAll('#pages tbody tr').length;"),
+                    "the dashboard watches and is not itself a viewer of its own URL");
         }
     }
 

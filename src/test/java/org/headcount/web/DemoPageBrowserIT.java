@@ -17,6 +17,7 @@ import org.headcount.testing.Browser;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.Eventually;
 import org.headcount.testing.Http;
+import org.headcount.testing.Scrape;
 import org.headcount.testing.Stats;
 import org.headcount.testing.Receiver;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +80,34 @@ class DemoPageBrowserIT {
     }
 
     @Test
+    void twoWindowsOfOneBrowserAreOnePersonAndASecondBrowserMakesTwo() throws Exception {
+        try (EmbeddedHeadcount server = serve(Map.of()); Browser person = Browser.open(); Browser other = Browser.open()) {
+            person.get(server.uri("/"));
+            person.awaitText("#online", "1", SEEN);
+            String firstWindow = person.newWindow();
+            person.get(server.uri("/"));
+            person.await("the second window's feed is open", SEEN,
+                    "return document.getElementById('status').dataset.state === 'open';");
+            person.awaitText("#online", "1", SEEN);
+            assertEquals(2, Stats.connections(server, demoPage(server)), "two windows, two connections");
+            assertEquals(1, Stats.members(server, demoPage(server)), "one browser, one person");
+
+            other.get(server.uri("/"));
+            other.awaitText("#online", "2", SEEN);
+            person.awaitText("#online", "2", SEEN);
+
+            person.closeWindow(firstWindow);
+            Eventually.await("the server noticed the closed window", SEEN,
+                    () -> Scrape.of(server).value("headcount_live_connections{transport=\"websocket\"}") == 2);
+            assertEquals(2, Stats.members(server, demoPage(server)), "closing one of two windows keeps the person");
+            person.close();
+            other.awaitText("#online", "1", SEEN);
+            other.close();
+            Eventually.await("nobody left once both browsers closed", SEEN, () -> Stats.members(server, demoPage(server)) == 0);
+        }
+    }
+
+    @Test
     void demoPageFiresThePixelAndShowsTheStreamedImage() throws Exception {
         try (EmbeddedHeadcount server = serve(Map.of("endpoint", receiver.uri("/hits").toString()));
                 Browser browser = Browser.open()) {
@@ -88,8 +117,8 @@ class DemoPageBrowserIT {
                     "var img = document.getElementById('stream'); return img.complete && img.naturalWidth > 0;");
             browser.await("the badge for this page shows", SEEN,
                     "var img = document.getElementById('badge'); return !img.hidden && img.complete && img.naturalWidth > 0;");
-            assertEquals("/headcount/", browser.text("#key"), "the pixel key the page names");
-            assertEquals(1, pixelHits(server, "/headcount/"), "one pixel hit for the page's path, from the beacon");
+            assertEquals(demoPage(server), browser.text("#key"), "the pixel key is the page's name, as live() names it");
+            assertEquals(1, pixelHits(server, demoPage(server)), "one pixel hit for the page, from the beacon");
             // The image stream is keyed under the origin (referrerpolicy), so the page itself counts one viewer.
             Eventually.await("the PNG stream counted as one viewer of the origin", SEEN,
                     () -> Stats.members(server, "http://127.0.0.1:" + server.port() + "/") == 1);
