@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.Eventually;
@@ -21,6 +22,7 @@ import org.headcount.testing.Stats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /** Two or three nodes sharing a real redis-server: sums, a node killed without a goodbye, Redis restarted. */
 class ClusterIT {
@@ -122,6 +124,56 @@ class ClusterIT {
             onA.awaitOnline(2, Duration.ofSeconds(30));
             onC.awaitOnline(2, Duration.ofSeconds(30));
             Eventually.await("A's /stats shows both again", SLACK, () -> Stats.members(a.uri("/stats"), "/weather") == 2);
+        }
+    }
+
+    @Test
+    void theSameVisitorThroughTwoNodesCountsOnce() throws Exception {
+        String visitor = "vid=0123456789abcdef0123456789abcdef";
+        try (EmbeddedHeadcount a = EmbeddedHeadcount.start(config("/a"));
+             EmbeddedHeadcount b = EmbeddedHeadcount.start(config("/b"));
+             LiveClient tabOnA = LiveClient.open(a, "page=/two-tabs&" + visitor)) {
+            tabOnA.awaitOnline(1, SLACK);
+            LiveClient tabOnB = LiveClient.open(b, "page=/two-tabs&" + visitor);
+            // Announced after the second tab, so once A counts it, A has heard of the tab too.
+            LiveClient someoneElse = LiveClient.open(b, "page=/two-tabs");
+            tabOnA.awaitOnline(2, NODE_TIMEOUT.plus(SLACK));
+            assertEquals(2, Stats.members(a.uri("/stats"), "/two-tabs"), "the visitor once, plus someone else");
+            Eventually.await("B counts the same", SLACK, () -> Stats.members(b.uri("/stats"), "/two-tabs") == 2);
+
+            tabOnA.close();
+            assertEquals(2, Stats.members(a.uri("/stats"), "/two-tabs"), "the visitor is still there, on B");
+            tabOnB.close();
+            Eventually.await("A counts only the other one once the visitor's last tab closed", NODE_TIMEOUT.plus(SLACK),
+                    () -> Stats.members(a.uri("/stats"), "/two-tabs") == 1);
+            someoneElse.close();
+        }
+    }
+
+    @Test
+    void aNodeWhoseHashWasDeletedWritesItWholeAgainWithinTheNodeTimeout() throws Exception {
+        try (EmbeddedHeadcount a = EmbeddedHeadcount.start(config("/a"));
+             EmbeddedHeadcount b = EmbeddedHeadcount.start(config("/b"));
+             LiveClient steady = LiveClient.open(b, "page=/steady");
+             LiveClient alsoSteady = LiveClient.open(b, "page=/also-steady");
+             Jedis jedis = new Jedis(URI.create(redis.url()))) {
+            Eventually.await("A counts B's steady pages", NODE_TIMEOUT.plus(SLACK),
+                    () -> Stats.members(a.uri("/stats"), "/steady") == 1 && Stats.members(a.uri("/stats"), "/also-steady") == 1);
+            Set<String> hashes = jedis.keys("headcount:node:*");
+            assertEquals(1, hashes.size(), "B's hash: " + hashes);
+            jedis.del(hashes.toArray(String[]::new)); // a lease lapsed in a GC pause, an eviction, FLUSHALL
+            long deleted = System.nanoTime();
+            // B keeps changing one page: before, only that page was written again and the steady ones stayed gone.
+            Eventually.await("A counts B's steady pages again", NODE_TIMEOUT, () -> {
+                try (LiveClient churn = LiveClient.open(b, "page=/changing")) {
+                    churn.next(SLACK);
+                }
+                return jedis.exists(hashes.iterator().next()) && Stats.members(a.uri("/stats"), "/steady") == 1
+                        && Stats.members(a.uri("/stats"), "/also-steady") == 1
+                        && jedis.hexists(hashes.iterator().next(), "/steady");
+            });
+            System.out.printf("deleted hash written whole again and read by the other node after %d ms%n",
+                    (System.nanoTime() - deleted) / 1_000_000);
         }
     }
 
