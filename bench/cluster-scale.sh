@@ -75,6 +75,15 @@ for n in $NODES; do
     echo "$n,$PAGES,$MEMBERS,$RATE,$(field "$n" changes),$(field "$n" churn_s),$(field "$n" commands),$(field "$n" cmd_per_s_per_node),$CPC,$PCT,$FLAT,$AGREE,$NODE_TIMEOUT_MS,$AGREED,$STABLE,$(field "$n" ready_agreement_ms),$(field "$n" redis_cpu_us_per_change)" >>"$CSV"
 done
 echo
+# Calls per change of each counted command, from a COMMANDS line: which part grows with nodes, if any.
+per_change() {
+    grep '^COMMANDS' "$OUT/cluster-scale-$1.log" | cut -d' ' -f2- | tr ' ' '\n' | awk -F= -v c="$(field "$1" changes)" '
+        { split($1, base, "|") } base[1] !~ /^(info|config|client|hello|command)$/ { printf "%s=%.4f ", $1, $2 / c }'
+}
+
+for n in $NODES; do
+    echo "$n nodes, per change by command: $(per_change "$n")"
+done
 for n in $NODES; do
     echo "$n nodes, calls by command: $(grep '^COMMANDS' "$OUT/cluster-scale-$n.log" | cut -d' ' -f2-);" \
         "first agreement after start $(field "$n" ready_agreement_ms) ms; Redis CPU $(field "$n" redis_cpu_us_per_change) us per change"
