@@ -91,6 +91,24 @@ build_helpers() {
         || die "javac bench/java, see $OUT/javac-helpers.log"
 }
 
+# The cluster bench's helpers (bench/java-cluster), compiled against target/classes (built here, tests skipped) and
+# the runtime dependencies (Jedis, Yasson, Parsson, slf4j-jdk14); sets CLUSTER_CP, the classpath to run them with.
+# The dependency plugin's scope filter is -DincludeScope: -Dmdep.includeScope is ignored and lets the test jars in.
+build_cluster_helpers() {
+    local classes="$OUT/cluster-classes"
+    if [[ "${BENCH_SKIP_BUILD:-0}" != 1 || ! -d "$ROOT/target/classes/org" ]]; then
+        log "building target/classes"
+        (cd "$ROOT" && mvn -B -q -DskipTests package) >"$OUT/mvn-package.log" 2>&1 || die "mvn package, see $OUT/mvn-package.log"
+    fi
+    (cd "$ROOT" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$OUT/cp.txt" -DincludeScope=runtime) \
+        >"$OUT/mvn-classpath.log" 2>&1 || die "mvn dependency:build-classpath, see $OUT/mvn-classpath.log"
+    CLUSTER_CP="$classes:$ROOT/target/classes:$(cat "$OUT/cp.txt")"
+    rm -rf "$classes"
+    mkdir -p "$classes"
+    javac --release 17 -cp "$CLUSTER_CP" -d "$classes" "$ROOT"/bench/java-cluster/*.java 2>"$OUT/javac-cluster.log" \
+        || die "javac bench/java-cluster, see $OUT/javac-cluster.log"
+}
+
 # A Tomcat base in $OUT/$1 with the distribution's conf/ overlaid by tomcat-conf/, as the run profile does,
 # and WAR $2 deployed as headcount.war.
 make_base() {
