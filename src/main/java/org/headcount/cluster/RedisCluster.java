@@ -29,7 +29,8 @@ import redis.clients.jedis.util.JedisURIHelper;
  */
 public final class RedisCluster implements AutoCloseable {
 
-    static final String NODES = "headcount:nodes";
+    /** The live nodes, each scored with when its lease ends (epoch ms): one command finds the lapsed ones. */
+    static final String NODES = "headcount:leases";
     static final String CHANNEL = "headcount:changes";
     static final String NODE_PREFIX = "headcount:node:";
     /** How often local changes are written and announcements acted on. */
@@ -127,7 +128,7 @@ public final class RedisCluster implements AutoCloseable {
                 pipe.hset(key, fields);
             }
             pipe.pexpire(key, leaseMs());
-            pipe.sadd(NODES, nodeId);
+            pipe.zadd(NODES, leaseEndMs(), nodeId);
             pipe.publish(CHANNEL, Announcements.whole(nodeId));
             pipe.sync();
         }
@@ -164,10 +165,13 @@ public final class RedisCluster implements AutoCloseable {
                 pipe.hdel(key, gone.toArray(String[]::new));
             }
             pipe.pexpire(key, leaseMs());
+            if (now - lastLeaseMs >= nodeTimeoutMs / 3) {
+                pipe.zadd(NODES, leaseEndMs(), nodeId);
+                lastLeaseMs = now;
+            }
             pipe.publish(CHANNEL, Announcements.changes(nodeId, changed));
             pipe.sync();
         }
-        lastLeaseMs = now;
         boolean steadyPages = local.entrySet().stream()
                 .anyMatch(page -> page.getValue().connections() > 0 && !changedPages.contains(page.getKey()));
         if (existed.get() == 0 && steadyPages) {
@@ -180,7 +184,7 @@ public final class RedisCluster implements AutoCloseable {
         if (now - lastLeaseMs >= nodeTimeoutMs / 3) {
             lastLeaseMs = now;
             try (AbstractPipeline pipe = redis.pipelined()) {
-                pipe.sadd(NODES, nodeId);
+                pipe.zadd(NODES, leaseEndMs(), nodeId);
                 Response<Long> existed = pipe.pexpire(nodeKey(nodeId), leaseMs());
                 pipe.sync();
                 if (existed.get() == 0 && registry.localPresence().values().stream().anyMatch(p -> p.connections() > 0)) {
@@ -205,33 +209,29 @@ public final class RedisCluster implements AutoCloseable {
         return changed;
     }
 
+    /** When this node's lease, renewed now, ends: by this node's clock, which the others read with some slack. */
+    private double leaseEndMs() {
+        return System.currentTimeMillis() + leaseMs();
+    }
+
     /**
-     * Drops the nodes whose hash has gone (crashed, or left) and takes up new ones; with {@code everything}, reads
-     * every node whole, as after missing announcements.
+     * Drops the nodes whose lease lapsed (crashed, or left): one command whatever the number of nodes. With
+     * {@code everything}, reads every live node whole, as after missing announcements.
      */
     private Set<String> checkNodes(boolean everything) {
-        Set<String> nodes = new HashSet<>(redis.smembers(NODES));
-        nodes.remove(nodeId);
+        // A third of nodeTimeout of slack for clocks that differ between nodes; the lapse still shows within nodeTimeout.
+        double lapsedBefore = System.currentTimeMillis() - nodeTimeoutMs / 3.0;
         Set<String> changed = new HashSet<>();
-        Set<String> unknown = new HashSet<>(nodes);
-        Set<String> known = remote.nodes();
-        if (!everything) {
-            unknown.removeAll(known);
-            Map<String, Response<Boolean>> alive = new HashMap<>();
-            try (AbstractPipeline pipe = redis.pipelined()) {
-                known.forEach(node -> alive.put(node, pipe.exists(nodeKey(node))));
-                pipe.sync();
-            }
-            alive.forEach((node, exists) -> {
-                if (!exists.get()) {
-                    changed.addAll(remote.remove(node));
-                    redis.srem(NODES, node);
-                }
-            });
-        } else {
-            known.stream().filter(node -> !nodes.contains(node)).forEach(node -> changed.addAll(remote.remove(node)));
+        for (String node : redis.zrangeByScore(NODES, Double.NEGATIVE_INFINITY, lapsedBefore)) {
+            changed.addAll(remote.remove(node));
+            redis.zrem(NODES, node);
         }
-        readWhole(unknown, changed);
+        if (everything) {
+            Set<String> live = new HashSet<>(redis.zrangeByScore(NODES, lapsedBefore, Double.POSITIVE_INFINITY));
+            live.remove(nodeId);
+            remote.nodes().stream().filter(node -> !live.contains(node)).forEach(node -> changed.addAll(remote.remove(node)));
+            readWhole(live, changed);
+        }
         return changed;
     }
 
@@ -265,7 +265,7 @@ public final class RedisCluster implements AutoCloseable {
             }
             try (AbstractPipeline pipe = redis.pipelined()) {
                 pipe.del(nodeKey(nodeId));
-                pipe.srem(NODES, nodeId);
+                pipe.zrem(NODES, nodeId);
                 pipe.publish(CHANNEL, Announcements.whole(nodeId));
                 pipe.sync();
             }
