@@ -126,6 +126,7 @@
         : s.hasEndpoint ? 'batches; the endpoint is answering' : 'no endpoint: hits are only logged');
     renderLastFlush(s.lastFlush);
     renderKeys(s.pending.top);
+    renderRefused(s.pixelsIgnored, s.liveDropped);
     if (s.lastFlush && s.lastFlush.atEpochMs !== state.historyFlushAt) {
       loadHistory();
     }
@@ -144,6 +145,20 @@
     setText('flush-when', clock(f.atEpochMs, true) + ' (' + duration(ago * 1000) + ' ago), took ' + duration(f.durationMs));
     setText('flush-batch', number(f.hitsTaken) + ' hits in ' + number(f.keysTaken) + ' keys'
         + (f.error ? ' · ' + f.error : ''));
+  }
+
+  /** One row per reason, pixel and live side by side: what was turned away and why. */
+  function renderRefused(pixels, live) {
+    var body = document.createElement('tbody');
+    var reasons = Object.keys(pixels).concat(Object.keys(live).filter(function (r) { return !(r in pixels); }));
+    reasons.forEach(function (reason) {
+      var row = body.insertRow();
+      row.dataset.reason = reason;
+      row.insertCell().textContent = reason;
+      row.insertCell().textContent = reason in pixels ? number(pixels[reason]) : '–';
+      row.insertCell().textContent = reason in live ? number(live[reason]) : '–';
+    });
+    $('refused').replaceChild(body, $('refused').tBodies[0]);
   }
 
   function renderKeys(top) {

@@ -14,6 +14,11 @@ import java.util.List;
  * @param maxPendingBytes undelivered batches held in memory; beyond it they wait on disk only
  * @param countByVisitors true: a page's count is its distinct visitors (plus connections without an id); false: its connections
  * @param incrementDelayMs a connection is counted once it has stayed this long
+ * @param maxNewKeysPerClient distinct keys one client may add per interval
+ * @param maxHitsPerKeyPerClient hits one client may add to one key per interval
+ * @param maxLiveConnectionsPerClient live connections one client may hold at once
+ * @param maxNewLivePagesPerClient live pages one client may open per interval that nobody was on
+ * @param clientLimitsExempt addresses the per-client limits never apply to (a reverse proxy on this machine)
  * @param redisUrl Redis for scale-out, or null for a single node
  * @param dashboardPublic false: the dashboard and every view of all pages need the {@code headcount-admin} role
  */
@@ -41,6 +46,11 @@ public record Config(
         long pageCleanDelayMs,
         boolean countByVisitors,
         long incrementDelayMs,
+        int maxNewKeysPerClient,
+        int maxHitsPerKeyPerClient,
+        int maxLiveConnectionsPerClient,
+        int maxNewLivePagesPerClient,
+        List<String> clientLimitsExempt,
         List<String> allowedOrigins,
         URI redisUrl,
         long nodeTimeoutMs,
@@ -48,6 +58,7 @@ public record Config(
 
     public Config {
         allowedOrigins = List.copyOf(allowedOrigins);
+        clientLimitsExempt = List.copyOf(clientLimitsExempt);
     }
 
     public boolean hasEndpoint() {

@@ -56,8 +56,9 @@ public final class ConfigLoader {
     /** Reads and checks every setting; {@code defaultSpoolDir} is where deployments keep their outboxes by default. */
     public Config load(Path defaultSpoolDir) {
         long notifyMinDelayMs = duration("notifyMinDelay", "2", 0);
+        long intervalMs = duration("interval", "60", 1);
         return new Config(
-                duration("interval", "60", 1),
+                intervalMs,
                 url("endpoint", "http", "https"),
                 text("secret"),
                 bool("discard", false),
@@ -80,6 +81,12 @@ public final class ConfigLoader {
                 duration("pageCleanDelay", "60", 0),
                 oneOf("countBy", "visitors", "visitors", "connections").equals("visitors"),
                 duration("incrementDelay", "0", 0),
+                positiveInt("maxNewKeysPerClient", 1_000),
+                // A page reloaded once a second all interval long is still counted.
+                positiveInt("maxHitsPerKeyPerClient", (int) Math.max(10, Math.min(Integer.MAX_VALUE, 2 * (intervalMs / 1000)))),
+                positiveInt("maxLiveConnectionsPerClient", 100),
+                positiveInt("maxNewLivePagesPerClient", 100),
+                addresses("clientLimitsExempt", "127.0.0.1,::1"),
                 origins("allowedOrigins"),
                 url("redisUrl", "redis", "rediss"),
                 duration("nodeTimeout", "5", 1),
@@ -219,6 +226,28 @@ public final class ConfigLoader {
         } catch (Exception e) {
             throw s.invalid("expected a directory path");
         }
+    }
+
+    /** A comma-separated list of IP addresses, each normalized as the container writes a remote address. */
+    private List<String> addresses(String name, String defaultValue) {
+        Setting s = findOrDefault(name, defaultValue);
+        List<String> addresses = new ArrayList<>();
+        for (String part : s.value.split(",")) {
+            String address = part.trim();
+            if (address.isEmpty()) {
+                continue;
+            }
+            // A literal only: InetAddress would otherwise look a host name up in DNS.
+            if (!address.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+                throw s.invalid("expected a comma-separated list of IP addresses, such as 127.0.0.1,::1");
+            }
+            try {
+                addresses.add(java.net.InetAddress.getByName(address).getHostAddress());
+            } catch (java.net.UnknownHostException e) {
+                throw s.invalid("expected a comma-separated list of IP addresses, such as 127.0.0.1,::1");
+            }
+        }
+        return addresses;
     }
 
     private List<String> origins(String name) {

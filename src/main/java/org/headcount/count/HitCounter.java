@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,7 +13,8 @@ import org.headcount.Top;
 /**
  * Sums pixel hits per key in memory. Counting never waits: a hit goes into the current buffer, and
  * {@link #drain()} swaps in a fresh buffer, waits for the few counting threads still inside the old one,
- * then reads it, so every hit lands in exactly one drained batch.
+ * then reads it, so every hit lands in exactly one drained batch. Of the {@code maxKeys} a buffer may hold, the
+ * keys counted in the previous interval keep their room: a flood of new keys can only take what is left.
  */
 public final class HitCounter {
 
@@ -33,16 +35,22 @@ public final class HitCounter {
     public HitCounter(int maxKeys, int maxKeyLength) {
         this.maxKeys = maxKeys;
         this.maxKeyLength = maxKeyLength;
-        this.current = new Buffer(maxKeys);
+        this.current = new Buffer(maxKeys, Set.of());
+    }
+
+    /** Why {@code key} can never be counted, or null when it can. */
+    public Ignored check(String key) {
+        if (key == null || key.isEmpty()) {
+            return Ignored.NO_KEY;
+        }
+        return key.length() > maxKeyLength ? Ignored.KEY_TOO_LONG : null;
     }
 
     /** Counts one hit for {@code key}; answers null when counted, else why not. */
     public Ignored hit(String key) {
-        if (key == null || key.isEmpty()) {
-            return Ignored.NO_KEY;
-        }
-        if (key.length() > maxKeyLength) {
-            return Ignored.KEY_TOO_LONG;
+        Ignored invalid = check(key);
+        if (invalid != null) {
+            return invalid;
         }
         for (;;) {
             Buffer buffer = current;
@@ -65,7 +73,7 @@ public final class HitCounter {
      */
     public synchronized Map<String, Long> drain() {
         Buffer old = current;
-        current = new Buffer(maxKeys);
+        current = new Buffer(maxKeys, old.hits.keySet());
         while (old.writers.get() != 0) {
             Thread.onSpinWait();
         }
@@ -113,11 +121,19 @@ public final class HitCounter {
     private static final class Buffer {
         final ConcurrentHashMap<String, AtomicLong> hits = new ConcurrentHashMap<>();
         final AtomicInteger writers = new AtomicInteger();
-        final AtomicInteger keys = new AtomicInteger();
-        final int maxKeys;
+        final AtomicInteger newKeys = new AtomicInteger();
+        /** The previous interval's keys, read-only: each keeps its room here. */
+        final Set<String> established;
+        final int maxNewKeys;
 
-        Buffer(int maxKeys) {
-            this.maxKeys = maxKeys;
+        Buffer(int maxKeys, Set<String> established) {
+            this.established = established;
+            this.maxNewKeys = maxKeys - established.size();
+        }
+
+        /** Room for a key: always for an established one (their number is at most maxKeys), else what is left. */
+        private boolean admit(String key) {
+            return established.contains(key) || newKeys.getAndUpdate(n -> Math.min(n + 1, maxNewKeys)) < maxNewKeys;
         }
 
         /**
@@ -127,8 +143,7 @@ public final class HitCounter {
         boolean add(String key) {
             AtomicLong count = hits.get(key);
             if (count == null) {
-                count = hits.computeIfAbsent(key, k -> keys.getAndUpdate(n -> Math.min(n + 1, maxKeys)) < maxKeys
-                        ? new AtomicLong() : null);
+                count = hits.computeIfAbsent(key, k -> admit(k) ? new AtomicLong() : null);
                 if (count == null) {
                     return false;
                 }

@@ -5,7 +5,8 @@ public enum Ignored {
     NO_KEY("no-key"),
     KEY_TOO_LONG("key-too-long"),
     TOO_MANY_KEYS("too-many-keys"),
-    DO_NOT_TRACK("do-not-track");
+    DO_NOT_TRACK("do-not-track"),
+    RATE_LIMITED("rate-limited");
 
     private final String header;
 

@@ -15,6 +15,9 @@ public final class LiveConfigurator extends ServerEndpointConfig.Configurator {
 
     static final String REFERER = "headcount.referer";
     static final String MAY_WATCH_ALL = "headcount.mayWatchAll";
+    static final String CLIENT = "headcount.client";
+    /** The address of the request being upgraded on this thread, noted by a filter that runs before the upgrade. */
+    private static final ThreadLocal<String> UPGRADING = new ThreadLocal<>();
 
     private final PresenceRegistry registry;
     private final List<String> allowedOrigins;
@@ -44,6 +47,22 @@ public final class LiveConfigurator extends ServerEndpointConfig.Configurator {
         // The access filter has already answered 401/403 where it runs first (Tomcat). Checked here too because
         // Jetty runs its upgrade filter ahead of the application's: this check is what holds everywhere.
         config.getUserProperties().put(MAY_WATCH_ALL, watchAllRole == null || request.isUserInRole(watchAllRole));
+        String client = UPGRADING.get();
+        if (client != null) {
+            config.getUserProperties().put(CLIENT, client);
+        }
+    }
+
+    /**
+     * Notes, for this thread, the address of the request about to be upgraded; null forgets it. A filter that runs
+     * before the upgrade calls it: the WebSocket API itself never tells the endpoint who its client is.
+     */
+    public static void noteClient(String client) {
+        if (client == null) {
+            UPGRADING.remove();
+        } else {
+            UPGRADING.set(client);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.WebSocketContainer;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -24,6 +25,8 @@ public final class LiveEndpoint extends Endpoint {
     static final int MAX_CLIENT_BINARY_BYTES = 125;
     /** The parameter naming the visitor (headcount.js sends one per browser and site), so its tabs count once. */
     public static final String VISITOR = "vid";
+    /** Where Jetty puts the client's address among a session's user properties. */
+    static final String REMOTE_ADDRESS = "jakarta.websocket.endpoint.remoteAddress";
     static final String WATCH_ALL_FORBIDDEN = "watch=all needs the headcount-admin role (dashboardPublic=false)";
 
     private final PresenceRegistry registry;
@@ -62,7 +65,7 @@ public final class LiveEndpoint extends Endpoint {
             if (page == null || page.isEmpty()) {
                 page = (String) session.getUserProperties().get(LiveConfigurator.REFERER);
             }
-            PresenceRegistry.Member member = registry.join(page, first(session, VISITOR), subscriber);
+            PresenceRegistry.Member member = registry.join(page, first(session, VISITOR), client(session), subscriber);
             leave = () -> registry.leave(member);
         } catch (Refused e) {
             subscriber.close(e.full() ? CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode()
@@ -78,6 +81,19 @@ public final class LiveEndpoint extends Endpoint {
     @Override
     public void onError(Session session, Throwable error) {
         leave.run();
+    }
+
+    /**
+     * The client's address: noted at the handshake where Headcount's filter runs before the upgrade (Tomcat), else
+     * what the container tells (Jetty's user property); null when neither knows it, and no per-client limit applies.
+     */
+    private static String client(Session session) {
+        Object noted = session.getUserProperties().get(LiveConfigurator.CLIENT);
+        if (noted instanceof String address) {
+            return address;
+        }
+        Object remote = session.getUserProperties().get(REMOTE_ADDRESS);
+        return remote instanceof InetSocketAddress address ? address.getAddress().getHostAddress() : null;
     }
 
     private static String first(Session session, String name) {

@@ -17,7 +17,9 @@ public final class LiveMeters {
         /** It reached maxConnDuration. */
         EXPIRED("expired"),
         /** It was not taken: a bad page name, or no room (maxConnections, maxPages). */
-        REFUSED("refused");
+        REFUSED("refused"),
+        /** It was not taken: its address is over a per-client limit. */
+        RATE_LIMITED("rate-limited");
 
         private final String label;
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.headcount.config.Config;
+import org.headcount.limits.ClientLimits;
 import org.headcount.live.Subscriber.Closing;
 
 /**
@@ -32,6 +33,8 @@ public final class PresenceRegistry {
      */
     public static final int WATCH_MAX_PAGES = 1_000;
     /** What a visitor id may be: what headcount.js makes (32 hex digits), bounded so a forged one costs nothing. */
+    /** Marks a page refusal made for a per-client limit, inside join. */
+    private static final String LIMITED = "limited:";
     private static final Pattern VISITOR_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     private final Config config;
@@ -47,6 +50,7 @@ public final class PresenceRegistry {
     private final LiveMeters meters = new LiveMeters();
     private final Watchers watchers;
     private final boolean byVisitors;
+    private final ClientLimits limits;
     /** Connections waiting out incrementDelay, in the order they joined (so also the order they become due). */
     private final Queue<Maturing> maturing = new ConcurrentLinkedQueue<>();
 
@@ -58,7 +62,13 @@ public final class PresenceRegistry {
     }
 
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs, RemoteCounts remote) {
+        this(config, jsonb, clockMs, remote, new ClientLimits(config));
+    }
+
+    /** {@code limits} are shared with the pixel: one budget per client for the whole deployment. */
+    public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs, RemoteCounts remote, ClientLimits limits) {
         this.remote = remote;
+        this.limits = limits;
         this.config = config;
         this.watchers = new Watchers(config.notifyMinDelayMs());
         this.throttle = new Throttle(config.notifyDeltaRatio(), config.notifyMinDelayMs(), config.notifyMaxDelayMs());
@@ -67,29 +77,43 @@ public final class PresenceRegistry {
         this.byVisitors = config.countByVisitors();
     }
 
-    /** A subscriber's place on a page, to hand back to {@link #leave}. */
-    public record Member(Page page, Subscriber subscriber) {}
+    /** A subscriber's place on a page, to hand back to {@link #leave}; {@code client} is its address, or null. */
+    public record Member(Page page, Subscriber subscriber, String client) {}
 
-    /** As {@link #join(String, String, Subscriber)}, for a connection without a visitor id. */
+    /** As {@link #join(String, String, String, Subscriber)}, for a connection without a visitor id or address. */
     public Member join(String pageName, Subscriber subscriber) throws Refused {
-        return join(pageName, null, subscriber);
+        return join(pageName, null, null, subscriber);
     }
 
     /**
-     * Adds {@code subscriber} to {@code pageName} as {@code visitor} and sends it the page's count at once.
-     * Never trust the client: the name is any string, refused only when empty, too long or one page too many; a
-     * visitor id that is not one is ignored, and an id shared by many connections counts them once.
+     * Adds {@code subscriber}, from address {@code client} (null: unknown, no per-client limit), to {@code pageName}
+     * as {@code visitor} and sends it the page's count at once. Never trust the client: the name is any string,
+     * refused only when empty, too long, one page too many, or one too many for this address; a visitor id that is
+     * not one is ignored, and an id shared by many connections counts them once.
      */
-    public Member join(String pageName, String visitor, Subscriber subscriber) throws Refused {
+    public Member join(String pageName, String visitor, String client, Subscriber subscriber) throws Refused {
         checkName(pageName);
-        reserveConnection(subscriber);
+        reserveClient(client);
+        try {
+            reserveConnection(subscriber);
+        } catch (Refused e) {
+            releaseClient(client);
+            throw e;
+        }
         long now = clockMs.getAsLong();
         Page.Membership membership = new Page.Membership(
                 visitor != null && VISITOR_ID.matcher(visitor).matches() ? visitor : null, now);
+        String[] refusal = {null};
         Page page = pages.compute(pageName, (name, existing) -> {
             Page p = existing;
             if (p == null) {
                 if (pages.size() >= config.maxPages()) {
+                    refusal[0] = "too many pages (maxPages " + config.maxPages() + ")";
+                    return null;
+                }
+                if (client != null && !limits.newLivePage(client)) {
+                    refusal[0] = LIMITED + "too many new pages from one address (maxNewLivePagesPerClient "
+                            + config.maxNewLivePagesPerClient() + ")";
                     return null;
                 }
                 p = new Page(name, System.currentTimeMillis(), now);
@@ -100,7 +124,8 @@ public final class PresenceRegistry {
         });
         if (page == null) {
             release(subscriber);
-            throw refused("too many pages (maxPages " + config.maxPages() + ")");
+            releaseClient(client);
+            throw refusal[0].startsWith(LIMITED) ? limited(refusal[0].substring(LIMITED.length())) : refused(refusal[0]);
         }
         if (config.incrementDelayMs() == 0) {
             page.count(membership);
@@ -109,7 +134,7 @@ public final class PresenceRegistry {
             maturing.add(new Maturing(page, membership, now + config.incrementDelayMs()));
         }
         subscriber.send(frame(page.name, total(page)));
-        return new Member(page, subscriber);
+        return new Member(page, subscriber, client);
     }
 
     /**
@@ -146,6 +171,12 @@ public final class PresenceRegistry {
         return new Refused(reason);
     }
 
+    /** A refusal for a per-client limit: counted apart, so operators see who is being limited. */
+    private Refused limited(String reason) {
+        meters.drop(LiveMeters.Drop.RATE_LIMITED);
+        return new Refused(reason);
+    }
+
     /** Removes a member; safe to call more than once. */
     public void leave(Member member) {
         Page page = member.page();
@@ -153,6 +184,7 @@ public final class PresenceRegistry {
         if (membership != null) {
             page.leave(membership);
             release(member.subscriber());
+            releaseClient(member.client());
             if (page.members.isEmpty()) {
                 page.emptySinceMs = clockMs.getAsLong();
             }
@@ -178,6 +210,19 @@ public final class PresenceRegistry {
             throw refused("too many connections (maxConnections " + config.maxConnections() + ")");
         }
         meters.opened(subscriber.transport());
+    }
+
+    private void reserveClient(String client) throws Refused {
+        if (client != null && !limits.openLive(client)) {
+            throw limited("too many live connections from one address (maxLiveConnectionsPerClient "
+                    + config.maxLiveConnectionsPerClient() + ")");
+        }
+    }
+
+    private void releaseClient(String client) {
+        if (client != null) {
+            limits.closeLive(client);
+        }
     }
 
     private void release(Subscriber subscriber) {

@@ -5,6 +5,9 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.headcount.count.HitCounter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.headcount.count.Ignored;
 
 /**
@@ -15,6 +18,8 @@ import org.headcount.count.Ignored;
 public final class PixelMeter {
 
     private final CounterDataPoint[] ignored = new CounterDataPoint[Ignored.values().length];
+    /** The same counts, for the dashboard. */
+    private final LongAdder[] ignoredSoFar = new LongAdder[Ignored.values().length];
 
     PixelMeter(PrometheusRegistry registry, HitCounter counter) {
         CounterWithCallback.builder()
@@ -30,11 +35,22 @@ public final class PixelMeter {
                 .register(registry);
         for (Ignored reason : Ignored.values()) {
             ignored[reason.ordinal()] = ignoredCounter.labelValues(reason.header());
+            ignoredSoFar[reason.ordinal()] = new LongAdder();
         }
     }
 
     /** One pixel request answered but not counted, for {@code why}. */
     public void ignored(Ignored why) {
         ignored[why.ordinal()].inc();
+        ignoredSoFar[why.ordinal()].increment();
+    }
+
+    /** Pixel requests answered but not counted since start, by reason. */
+    public Map<String, Long> ignoredByReason() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Ignored reason : Ignored.values()) {
+            counts.put(reason.header(), ignoredSoFar[reason.ordinal()].sum());
+        }
+        return counts;
     }
 }

@@ -7,12 +7,16 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.headcount.config.Config;
 import org.headcount.count.HitCounter;
 import org.headcount.dashboard.History;
 import org.headcount.flush.FlushResult;
 import org.headcount.flush.FlushScheduler;
+import org.headcount.live.LiveMeters;
 import org.headcount.live.PresenceRegistry;
+import org.headcount.metrics.PixelMeter;
 
 /**
  * The dashboard's JSON: {@code /dashboard/summary} (what waits for the next flush, the last flush, live figures)
@@ -27,14 +31,17 @@ public final class DashboardServlet extends HttpServlet {
 
     /** The {@code /dashboard/summary} document. */
     @JsonbPropertyOrder({"uptimeSeconds", "intervalMs", "hasEndpoint", "pending", "lastFlush", "batchesPending",
-            "consecutiveFailedFlushes", "flushRunning", "connections", "pages", "watchMaxPages"})
+            "consecutiveFailedFlushes", "flushRunning", "connections", "pages", "watchMaxPages", "pixelsIgnored",
+            "liveDropped"})
     public record Summary(long uptimeSeconds, long intervalMs, boolean hasEndpoint, HitCounter.Pending pending,
                           FlushResult lastFlush, int batchesPending, int consecutiveFailedFlushes, boolean flushRunning,
-                          int connections, int pages, int watchMaxPages) {}
+                          int connections, int pages, int watchMaxPages, Map<String, Long> pixelsIgnored,
+                          Map<String, Long> liveDropped) {}
 
     private Config config;
     private Started started;
     private HitCounter counter;
+    private PixelMeter pixels;
     private FlushScheduler flush;
     private PresenceRegistry registry;
     private History history;
@@ -45,6 +52,7 @@ public final class DashboardServlet extends HttpServlet {
         config = Attributes.get(getServletContext(), Config.class);
         started = Attributes.get(getServletContext(), Started.class);
         counter = Attributes.get(getServletContext(), HitCounter.class);
+        pixels = Attributes.get(getServletContext(), PixelMeter.class);
         flush = Attributes.get(getServletContext(), FlushScheduler.class);
         registry = Attributes.get(getServletContext(), PresenceRegistry.class);
         history = Attributes.get(getServletContext(), History.class);
@@ -68,6 +76,16 @@ public final class DashboardServlet extends HttpServlet {
     private Summary summary() {
         return new Summary(started.uptimeSeconds(), config.intervalMs(), config.hasEndpoint(), counter.pending(TOP_KEYS),
                 flush.last(), flush.pendingBatches(), flush.consecutiveFailures(), flush.running(),
-                registry.connections(), registry.pages(), PresenceRegistry.WATCH_MAX_PAGES);
+                registry.connections(), registry.pages(), PresenceRegistry.WATCH_MAX_PAGES, pixels.ignoredByReason(),
+                liveDropped());
+    }
+
+    /** Live connections ended or refused since start, by reason. */
+    private Map<String, Long> liveDropped() {
+        Map<String, Long> dropped = new LinkedHashMap<>();
+        for (LiveMeters.Drop why : LiveMeters.Drop.values()) {
+            dropped.put(why.label(), registry.meters().dropped(why));
+        }
+        return dropped;
     }
 }

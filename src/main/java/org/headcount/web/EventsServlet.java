@@ -43,7 +43,8 @@ public final class EventsServlet extends HttpServlet {
                 registry.watch(subscriber);
                 subscriber.onEnd(() -> registry.unwatch(subscriber));
             } else {
-                PresenceRegistry.Member member = registry.join(page, request.getParameter(LiveEndpoint.VISITOR), subscriber);
+                PresenceRegistry.Member member = registry.join(page, request.getParameter(LiveEndpoint.VISITOR),
+                        request.getRemoteAddr(), subscriber);
                 subscriber.onEnd(() -> registry.leave(member));
             }
         } catch (Refused e) {

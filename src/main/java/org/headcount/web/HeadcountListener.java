@@ -26,6 +26,7 @@ import org.headcount.flush.Flusher;
 import org.headcount.flush.Outbox;
 import org.headcount.flush.SpoolLocation;
 import org.headcount.jmx.CounterBean;
+import org.headcount.limits.ClientLimits;
 import org.headcount.jmx.Jmx;
 import org.headcount.jmx.PresenceBean;
 import org.headcount.live.LiveConfigurator;
@@ -57,12 +58,13 @@ public final class HeadcountListener implements ServletContextListener {
         Config config = ConfigLoader.standard(context::getInitParameter).load(SpoolLocation.defaultRoot(System::getProperty));
         jsonb = JsonbBuilder.create();
         HitCounter counter = new HitCounter(config.maxKeys(), config.maxKeyLength());
+        ClientLimits limits = new ClientLimits(config);
         Metrics metrics = new Metrics(counter);
         RemoteCounts remote = config.redisUrl() == null ? RemoteCounts.singleNode() : RemoteCounts.clustered();
-        PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000, remote);
+        PresenceRegistry registry = new PresenceRegistry(config, jsonb, () -> System.nanoTime() / 1_000_000, remote, limits);
         history = new History(registry::totalOnline, System::currentTimeMillis);
         Outbox outbox = outbox(config, context);
-        flush = new FlushScheduler(flusher(config, counter, outbox), config.intervalMs(),
+        flush = new FlushScheduler(flusher(config, counter, limits, outbox), config.intervalMs(),
                 2 * config.intervalMs() + config.flushTimeoutMs(), metrics.flush().andThen(history));
         notifier = new Notifier(registry);
         if (remote.isClustered()) {
@@ -75,6 +77,7 @@ public final class HeadcountListener implements ServletContextListener {
         jmx.register("Counter", new CounterBean(counter, flush, AdminFlushServlet.waitMs(config)));
         jmx.register("Presence", new PresenceBean(registry));
         share(context, started, config, counter, metrics, registry);
+        Attributes.put(context, ClientLimits.class, limits);
         LOG.log(System.Logger.Level.INFO, "Headcount started: flushing every {0}ms to {1}, spooling in {2}; dashboard {3}",
                 config.intervalMs(), config.hasEndpoint() ? LogText.url(config.endpoint()) : "the log only (no endpoint set)",
                 outbox.dir(), config.dashboardPublic() ? "public" : "for " + AccessFilter.ROLE + " only");
@@ -94,11 +97,15 @@ public final class HeadcountListener implements ServletContextListener {
         Attributes.put(context, History.class, history);
     }
 
-    private static Flusher flusher(Config config, HitCounter counter, Outbox outbox) {
+    /** The per-client budgets start afresh with each batch the flush takes. */
+    private static Flusher flusher(Config config, HitCounter counter, ClientLimits limits, Outbox outbox) {
         FlushClient client = config.hasEndpoint()
                 ? new FlushClient(config.endpoint(), config.secret(), Duration.ofMillis(config.flushTimeoutMs()))
                 : null;
-        return new Flusher(counter::drain, client, outbox, config.discard(), config.maxBodyBytes());
+        return new Flusher(() -> {
+            limits.newInterval();
+            return counter.drain();
+        }, client, outbox, config.discard(), config.maxBodyBytes());
     }
 
     /** This deployment's own outbox, under spoolDir and named for its host and context path. */
@@ -120,7 +127,7 @@ public final class HeadcountListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        for (Class<?> type : new Class<?>[] {History.class, PresenceRegistry.class, FlushScheduler.class,
+        for (Class<?> type : new Class<?>[] {ClientLimits.class, History.class, PresenceRegistry.class, FlushScheduler.class,
                 PrometheusRegistry.class, PixelMeter.class, HitCounter.class, Jsonb.class, Config.class, Started.class}) {
             Attributes.remove(context, type);
         }

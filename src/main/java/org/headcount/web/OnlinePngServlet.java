@@ -36,7 +36,7 @@ public final class OnlinePngServlet extends HttpServlet {
         }
         PngStreamSubscriber subscriber = new PngStreamSubscriber(request.startAsync(), renderer, registry.meters());
         try {
-            PresenceRegistry.Member member = registry.join(page, subscriber);
+            PresenceRegistry.Member member = registry.join(page, null, request.getRemoteAddr(), subscriber);
             subscriber.onEnd(() -> registry.leave(member));
         } catch (Refused e) {
             subscriber.close(Closing.TOO_SLOW); // room ran out since the check

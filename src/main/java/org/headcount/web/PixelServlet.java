@@ -9,6 +9,7 @@ import java.util.Base64;
 import org.headcount.config.Config;
 import org.headcount.count.HitCounter;
 import org.headcount.count.Ignored;
+import org.headcount.limits.ClientLimits;
 import org.headcount.metrics.PixelMeter;
 
 /** {@code /pixel.gif}: always answers the 1×1 transparent GIF at once, and counts one hit for {@code key}. */
@@ -18,6 +19,7 @@ public final class PixelServlet extends HttpServlet {
     static final byte[] GIF = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
     private HitCounter counter;
+    private ClientLimits limits;
     private PixelMeter meter;
     private boolean keyFromReferer;
     private boolean respectDoNotTrack;
@@ -26,6 +28,7 @@ public final class PixelServlet extends HttpServlet {
     public void init() {
         Config config = Attributes.get(getServletContext(), Config.class);
         counter = Attributes.get(getServletContext(), HitCounter.class);
+        limits = Attributes.get(getServletContext(), ClientLimits.class);
         meter = Attributes.get(getServletContext(), PixelMeter.class);
         keyFromReferer = config.keyFromReferer();
         respectDoNotTrack = config.respectDoNotTrack();
@@ -65,7 +68,11 @@ public final class PixelServlet extends HttpServlet {
         if ((key == null || key.isEmpty()) && keyFromReferer) {
             key = request.getHeader("Referer");
         }
-        return counter.hit(key);
+        Ignored invalid = counter.check(key);
+        if (invalid != null) {
+            return invalid;
+        }
+        return limits.pixel(request.getRemoteAddr(), key) ? counter.hit(key) : Ignored.RATE_LIMITED;
     }
 
     /** A GET's key: read from a plain query here, which is most pixels, else by the container. */

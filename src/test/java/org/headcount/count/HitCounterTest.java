@@ -38,7 +38,10 @@ class HitCounterTest {
         assertEquals(Ignored.TOO_MANY_KEYS, counter.hit("k3"), "a third distinct key is one past maxKeys");
         assertNull(counter.hit("abcd"), "keys already in the batch still count at the limit");
         assertEquals(Map.of("abcd", 2L, "k2", 1L), counter.drain(), "batch at the limit");
-        assertNull(counter.hit("k3"), "after a drain the new batch has room again");
+        assertEquals(Ignored.TOO_MANY_KEYS, counter.hit("k3"), "after a drain the last interval's keys keep their room");
+        assertNull(counter.hit("k2"), "an established key counts");
+        counter.drain();
+        assertNull(counter.hit("k3"), "room for new keys again once old ones go quiet");
     }
 
     @Test
@@ -119,5 +122,26 @@ class HitCounterTest {
 
     private static long sum(Map<String, Long> batch) {
         return batch.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Test
+    void keysOfThePreviousIntervalKeepTheirRoomAgainstAFloodOfNewOnes() {
+        HitCounter counter = new HitCounter(10, 512);
+        for (int i = 0; i < 4; i++) {
+            assertNull(counter.hit("real-" + i), "a reader's key");
+        }
+        counter.drain();
+        int counted = 0;
+        for (int i = 0; i < 100; i++) {
+            if (counter.hit("flood-" + i) == null) {
+                counted++;
+            }
+        }
+        assertEquals(6, counted, "new keys take only the room the last interval's keys leave: 10 - 4");
+        for (int i = 0; i < 4; i++) {
+            assertNull(counter.hit("real-" + i), "the last interval's keys are still counted: real-" + i);
+        }
+        assertEquals(Ignored.TOO_MANY_KEYS, counter.hit("real-new"), "a key new to both intervals waits");
+        assertEquals(10, counter.drain().size(), "never more than maxKeys");
     }
 }

@@ -71,7 +71,7 @@ class PendingHitsTest {
         counter.hit("/c");
         assertEquals(4, counter.countedTotal(), "three and one counted; no key, too long and too many keys are not");
         counter.drain();
-        hits(counter, "/c", 2);
+        hits(counter, "/a", 2);
         assertEquals(6, counter.countedTotal(), "the drained hits still count, and the new ones add to them");
         counter.drain();
         counter.drain();

@@ -113,8 +113,8 @@ class TomcatBrowserIT implements DeployedWar {
             assertEquals("websocket", browser.find("#status").getDomAttribute("data-transport"),
                     "the cross-site page joins over WebSocket, its Origin allowed: " + browser.describe());
             assertEquals(1, members(page.toString()), "counted on the embedding page's URL");
-            Eventually.await("the snippet's pixel hit for " + EmbeddingSite.PATH, SEEN,
-                    () -> flushed().getOrDefault(EmbeddingSite.PATH, 0L) == 1L);
+            Eventually.await("the snippet's pixel hit for " + page + ", the same name the live count uses", SEEN,
+                    () -> flushed().getOrDefault(page.toString(), 0L) == 1L);
         }
     }
 

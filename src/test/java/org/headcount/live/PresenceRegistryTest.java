@@ -150,8 +150,8 @@ class PresenceRegistryTest {
     void twoTabsOfOneVisitorCountOnceAndClosingOneKeepsThem() throws Exception {
         PresenceRegistry registry = registry("notifyMinDelay", "0", "notifyDeltaRatio", "0");
         String visitor = "0123456789abcdef0123456789abcdef";
-        PresenceRegistry.Member tab1 = registry.join("/p", visitor, new Recorder());
-        PresenceRegistry.Member tab2 = registry.join("/p", visitor, new Recorder());
+        PresenceRegistry.Member tab1 = registry.join("/p", visitor, null, new Recorder());
+        PresenceRegistry.Member tab2 = registry.join("/p", visitor, null, new Recorder());
         assertEquals(1, registry.online("/p"), "one visitor in two tabs");
         registry.join("/p", new Recorder());
         assertEquals(2, registry.online("/p"), "plus a connection without an id");
@@ -166,8 +166,8 @@ class PresenceRegistryTest {
     void countByConnectionsCountsEveryTab() throws Exception {
         PresenceRegistry registry = registry("countBy", "connections");
         String visitor = "0123456789abcdef0123456789abcdef";
-        registry.join("/p", visitor, new Recorder());
-        registry.join("/p", visitor, new Recorder());
+        registry.join("/p", visitor, null, new Recorder());
+        registry.join("/p", visitor, null, new Recorder());
         assertEquals(2, registry.online("/p"), "two connections");
         assertEquals(1, registry.stats(false).get("/p").visitors(), "/stats still says one visitor");
     }
@@ -177,8 +177,8 @@ class PresenceRegistryTest {
         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"})
     void aVisitorIdThatIsNotOneCountsAsAConnectionOfItsOwn(String forged) throws Exception {
         PresenceRegistry registry = registry();
-        registry.join("/p", forged, new Recorder());
-        registry.join("/p", forged, new Recorder());
+        registry.join("/p", forged, null, new Recorder());
+        registry.join("/p", forged, null, new Recorder());
         assertEquals(2, registry.online("/p"), "each connection counts on its own");
     }
 

@@ -37,7 +37,14 @@ public final class RawWebSocket implements AutoCloseable {
      * a handshake the server refuses throws an IOException whose message holds the response head.
      */
     public static RawWebSocket open(int port, String path, int receiveBuffer, String headers) throws IOException {
+        return open(InetAddress.getLoopbackAddress(), port, path, receiveBuffer, headers);
+    }
+
+    /** As {@link #open(int, String, int, String)}, from the loopback address {@code from} (e.g. 127.0.0.2). */
+    public static RawWebSocket open(InetAddress from, int port, String path, int receiveBuffer, String headers)
+            throws IOException {
         Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
         socket.setReceiveBufferSize(receiveBuffer);
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());

@@ -31,13 +31,20 @@ public final class TomcatDistribution implements Distribution {
     /** OneLineFormatter's line for a finished (re)deploy of webapps/headcount.war. */
     private static final String HEADCOUNT_DEPLOYED = File.separator + "headcount.war] has finished";
 
+    /** server.xml's commented-out RemoteIpValve: the comment's prose, then the valve itself. */
+    private static final Pattern REMOTE_IP_RECIPE = Pattern.compile(
+            "<!--((?:(?!<!--)[\\s\\S])*?)(<Valve className=\"org\\.apache\\.catalina\\.valves\\.RemoteIpValve\"[\\s\\S]*?/>)\\s*-->");
+
     private final Path home;
+    private final boolean remoteIpValve;
     private final boolean httpsConnector;
     private final boolean settingsAsParameters;
     private final List<String> extraWars;
 
-    private TomcatDistribution(Path home, boolean httpsConnector, boolean settingsAsParameters, List<String> extraWars) {
+    private TomcatDistribution(Path home, boolean httpsConnector, boolean settingsAsParameters, List<String> extraWars,
+                               boolean remoteIpValve) {
         this.home = home;
+        this.remoteIpValve = remoteIpValve;
         this.httpsConnector = httpsConnector;
         this.settingsAsParameters = settingsAsParameters;
         this.extraWars = List.copyOf(extraWars);
@@ -45,7 +52,7 @@ public final class TomcatDistribution implements Distribution {
 
     public static TomcatDistribution fromBuild() {
         return new TomcatDistribution(Distributions.fromBuild("distribution.tomcat.home", "target/apache-tomcat-11.0.24"),
-                false, false, List.of());
+                false, false, List.of(), false);
     }
 
     /**
@@ -53,7 +60,7 @@ public final class TomcatDistribution implements Distribution {
      * into conf/context.xml, as tomcat-conf/context.xml tells users to, instead of as system properties.
      */
     public TomcatDistribution withSettingsInContextXml() {
-        return new TomcatDistribution(home, httpsConnector, true, extraWars);
+        return new TomcatDistribution(home, httpsConnector, true, extraWars, remoteIpValve);
     }
 
     /**
@@ -61,7 +68,7 @@ public final class TomcatDistribution implements Distribution {
      * to do; it then needs {@code -Dhttps.port}, {@code -Dssl.cert}, {@code -Dssl.key} and {@code -Dssl.chain}.
      */
     public TomcatDistribution withHttpsConnector() {
-        return new TomcatDistribution(home, true, settingsAsParameters, extraWars);
+        return new TomcatDistribution(home, true, settingsAsParameters, extraWars, remoteIpValve);
     }
 
     /**
@@ -69,7 +76,7 @@ public final class TomcatDistribution implements Distribution {
      * at /name too; deploy() then also waits for each /name/health to answer 200.
      */
     public TomcatDistribution withExtraWars(String... contextNames) {
-        return new TomcatDistribution(home, httpsConnector, settingsAsParameters, List.of(contextNames));
+        return new TomcatDistribution(home, httpsConnector, settingsAsParameters, List.of(contextNames), remoteIpValve);
     }
 
     /**
@@ -100,6 +107,14 @@ public final class TomcatDistribution implements Distribution {
         return server.log().lines().filter(line -> line.contains(HEADCOUNT_DEPLOYED)).count();
     }
 
+    /**
+     * This distribution with server.xml's RemoteIpValve uncommented, as its comment tells users to do behind a
+     * reverse proxy: requests from 127.0.0.1 may then name their client in X-Forwarded-For.
+     */
+    public TomcatDistribution withRemoteIpValve() {
+        return new TomcatDistribution(home, httpsConnector, settingsAsParameters, extraWars, true);
+    }
+
     @Override
     public String name() {
         return "tomcat";
@@ -113,6 +128,9 @@ public final class TomcatDistribution implements Distribution {
         addViewer(base.resolve("conf/tomcat-users.xml"));
         if (httpsConnector) {
             uncommentHttpsConnector(base.resolve("conf/server.xml"));
+        }
+        if (remoteIpValve) {
+            uncommentRemoteIpValve(base.resolve("conf/server.xml"));
         }
         if (settingsAsParameters) {
             addParameters(base.resolve("conf/context.xml"), settings);
@@ -165,6 +183,16 @@ public final class TomcatDistribution implements Distribution {
             throw new AssertionError(file + " has no " + end + " to add to");
         }
         Files.writeString(file, xml.substring(0, at) + text + xml.substring(at), StandardCharsets.UTF_8);
+    }
+
+    private static void uncommentRemoteIpValve(Path serverXml) throws Exception {
+        String xml = Files.readString(serverXml, StandardCharsets.UTF_8);
+        Matcher recipe = REMOTE_IP_RECIPE.matcher(xml);
+        if (!recipe.find()) {
+            throw new AssertionError("tomcat-conf/server.xml no longer has the commented-out RemoteIpValve the docs describe");
+        }
+        Files.writeString(serverXml, xml.substring(0, recipe.start()) + "<!--" + recipe.group(1) + "-->\n        "
+                + recipe.group(2) + xml.substring(recipe.end()), StandardCharsets.UTF_8);
     }
 
     private static void uncommentHttpsConnector(Path serverXml) throws Exception {
