@@ -120,6 +120,19 @@ make_base() {
     cp "$war" "$base/webapps/headcount.war"
 }
 
+# Uncomments server.xml's RemoteIpValve recipe in file $1, as docs/security.md tells users behind a proxy to.
+uncomment_remote_ip_valve() {
+    python3 - "$1" <<'PY' || die "could not enable the RemoteIpValve in $1"
+import re, sys
+path = sys.argv[1]
+xml = open(path).read()
+m = re.search(r'<!--((?:(?!<!--)[\s\S])*?)(<Valve className="org\.apache\.catalina\.valves\.RemoteIpValve"[\s\S]*?/>)\s*-->', xml)
+if not m:
+    sys.exit("no RemoteIpValve recipe in " + path)
+open(path, "w").write(xml[:m.start()] + "<!--" + m.group(1) + "-->\n        " + m.group(2) + xml[m.end():])
+PY
+}
+
 # Starts Tomcat on base $1 and port $2 with extra JVM options $3..., with the run profile's options;
 # sets LAST_PID and waits until /headcount answers. BENCH_JFR=1 records a JFR profile into the base's logs/.
 start_tomcat() {

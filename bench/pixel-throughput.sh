@@ -6,7 +6,10 @@
 # wrk -t2 with 10k distinct keys at c50 and c200, rounds rotated A B C, B C A, C A B; each run is a warm-up
 # then a measured run. Then a forced flush to a local receiver, whose hits must equal the keyed requests wrk
 # completed against Headcount. Prints the figures and writes target/bench/pixel-throughput*.csv.
-# Knobs (environment): ROUNDS=3 WARMUP_S=10 MEASURE_S=15 CONNS="50 200" KEYS=10000
+# With CLIENTS=N (default 10000) the requests to both Tomcats come through tomcat-conf's RemoteIpValve from N
+# client addresses (X-Forwarded-For), so Headcount's per-client limits are at work on every hit; CLIENTS=0 sends
+# them all from 127.0.0.1, which the limits exempt.
+# Knobs (environment): ROUNDS=3 WARMUP_S=10 MEASURE_S=15 CONNS="50 200" KEYS=10000 CLIENTS=10000
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS="${ROUNDS:-3}"
@@ -14,6 +17,7 @@ WARMUP_S="${WARMUP_S:-10}"
 MEASURE_S="${MEASURE_S:-15}"
 CONNS="${CONNS:-50 200}"
 KEYS="${KEYS:-10000}"
+CLIENTS="${CLIENTS:-10000}"
 TAIL_MS=500
 CSV="$OUT/pixel-throughput.csv"
 SUMMARY_CSV="$OUT/pixel-throughput-summary.csv"
@@ -47,10 +51,14 @@ for _ in $(seq 1 50); do grep -q RECEIVER_READY "$OUT/receiver-throughput.log" &
 
 HC_PORT=$(free_port 18181)
 make_base tomcat-headcount "$ROOT/target/headcount.war"
+# Both Tomcats believe X-Forwarded-For from 127.0.0.1 when CLIENTS > 0: the same conf, the same valve cost.
+trust_proxy() { [[ "$CLIENTS" -gt 0 ]] && uncomment_remote_ip_valve "$OUT/$1/conf/server.xml" || true; }
+trust_proxy tomcat-headcount
 start_tomcat tomcat-headcount "$HC_PORT" -Dheadcount.endpoint="http://127.0.0.1:$RECEIVER_PORT/hits"
 HC_PID=$LAST_PID
 NOOP_PORT=$(free_port $((HC_PORT + 1)))
 make_base tomcat-noop "$OUT/noop.war"
+trust_proxy tomcat-noop
 start_tomcat tomcat-noop "$NOOP_PORT"
 PP_PORT=$(free_port $((NOOP_PORT + 1)))
 printf '{"port": %s, "host": "127.0.0.1", "interval": 60}\n' "$PP_PORT" >"$PP_DIR/config.json"
@@ -79,7 +87,8 @@ declare -A R
 run_wrk() {
     local server="$1" conns="$2" secs="$3" out
     out=$(timeout $((secs + 60)) wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s -s "$ROOT/bench/pixel.lua" "${URL[$server]}" \
-        -- "$secs" "$KEYS" "$TAIL_MS" /bench/page- "${PATHQ[$server]}") || die "wrk against $server: $out"
+        -- "$secs" "$KEYS" "$TAIL_MS" /bench/page- "${PATHQ[$server]}" 0 "" "$([[ $server == pixelping ]] && echo 0 || echo "$CLIENTS")") \
+        || die "wrk against $server: $out"
     R=()
     local kv
     for kv in $(grep '^WRK_RESULT' <<<"$out" | cut -d' ' -f2-); do R[${kv%%=*}]=${kv#*=}; done
@@ -120,7 +129,7 @@ report() { # connections metric median per-round target met
     printf '  c%-4s %-34s median %-7s (rounds: %s)  target %s: %s\n' "$1" "$2" "$3" "$4" "$5" "$6"
 }
 echo
-echo "== Pixel throughput (wrk -t2, $KEYS keys, ${WARMUP_S}s warm-up + ${MEASURE_S}s measured per run, $ROUNDS rotated rounds) =="
+echo "== Pixel throughput (wrk -t2, $KEYS keys from $CLIENTS client addresses (0: all from 127.0.0.1), ${WARMUP_S}s warm-up + ${MEASURE_S}s measured per run, $ROUNDS rotated rounds) =="
 machine_facts
 printf '%-6s %-10s %14s %10s %10s\n' conns server "req/s (med)" "p50 ms" "p99 ms"
 for c in $CONNS; do

@@ -1,5 +1,5 @@
 -- wrk script for the pixel benchmarks.
---   wrk ... -s bench/pixel.lua URL -- <duration_s> <keys> [tail_ms] [key_prefix] [path] [budget] [marker]
+--   wrk ... -s bench/pixel.lua URL -- <duration_s> <keys> [tail_ms] [key_prefix] [path] [budget] [marker] [clients]
 -- Each thread builds its requests in init: <keys> distinct keys "<key_prefix><n>" for <path> (default
 -- /headcount/pixel.gif), every thread starting at another key. keys=0 means endless distinct keys
 -- "<key_prefix><thread>-<n>", generated on the fly (for filling a counter with a million keys); with a budget,
@@ -8,6 +8,9 @@
 -- For the last <tail_ms> of the run (default 500) the requests carry no key, so they are answered but not
 -- counted: when wrk cuts its connections at the end, no counted request is in flight, and the hits a
 -- server flushes must equal exactly the keyed requests sent (every one of which wrk saw answered).
+-- With <clients> > 0 every keyed request names a client in X-Forwarded-For, one of <clients> addresses 10.x.y.z,
+-- each key coming from other clients on other passes (the server needs a trusted-proxy valve to believe it):
+-- many readers, each with a few keys and a few hits per key, as the per-client limits see real traffic.
 -- done() prints one line: WRK_RESULT name=value ...
 
 local ffi = require("ffi")
@@ -41,15 +44,25 @@ function init(args)
     path = args[5] or "/headcount/pixel.gif"
     budget = tonumber(args[6]) or 0
     marker = args[7]
+    local clients = tonumber(args[8]) or 0
     deadline = now_ms() + duration_s * 1000 - tail_ms
     -- wrk calls the first thread's request() once before the run to check it parses; that one is never sent.
     verifying = id == 0
     tail_request = wrk.format("GET", path)
     if count > 0 then
         requests = {}
-        for n = 0, count - 1 do
-            requests[n + 1] = wrk.format("GET", path .. "?key=" .. prefix .. n)
+        local passes = clients > 0 and 5 or 1
+        for pass = 0, passes - 1 do
+            for n = 0, count - 1 do
+                local headers = nil
+                if clients > 0 then
+                    local c = (n * 7919 + pass * 104729) % clients
+                    headers = {["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(c / 65536) % 256, math.floor(c / 256) % 256, c % 256)}
+                end
+                requests[pass * count + n + 1] = wrk.format("GET", path .. "?key=" .. prefix .. n, headers)
+            end
         end
+        count = #requests
         index = (id * 7919) % count -- threads start at different keys
     else
         index = 0

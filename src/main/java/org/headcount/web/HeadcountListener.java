@@ -79,7 +79,7 @@ public final class HeadcountListener implements ServletContextListener {
         share(context, started, config, counter, metrics, registry);
         Attributes.put(context, ClientLimits.class, limits);
         LOG.log(System.Logger.Level.INFO, "Headcount started: flushing every {0}ms to {1}, spooling in {2}; dashboard {3}",
-                config.intervalMs(), config.hasEndpoint() ? LogText.url(config.endpoint()) : "the log only (no endpoint set)",
+                Long.toString(config.intervalMs()), config.hasEndpoint() ? LogText.url(config.endpoint()) : "the log only (no endpoint set)",
                 outbox.dir(), config.dashboardPublic() ? "public" : "for " + AccessFilter.ROLE + " only");
     }
 

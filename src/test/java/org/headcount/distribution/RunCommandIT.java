@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.headcount.testing.Distributions;
 import org.headcount.testing.Eventually;
 import org.headcount.testing.FreePort;
@@ -28,7 +29,7 @@ class RunCommandIT {
     private static final List<String> PROJECT_FILES = List.of("pom.xml", "src", "webapp", "tomcat-conf");
 
     @Test
-    void readmeRunCommandServesTheDemoPageAndStopsWithoutLeftovers() throws Exception {
+    void readmeRunCommandTakesSettingsServesTheDemoPageAndStopsWithoutLeftovers() throws Exception {
         Path project = Distributions.project();
         Path copy = Distributions.freshDirectory("run-command");
         for (String file : PROJECT_FILES) {
@@ -38,12 +39,16 @@ class RunCommandIT {
         Path maven = Distributions.fromBuild("distribution.maven.home", System.getProperty("maven.home", "/usr/share/maven"));
         List<String> command = List.of(maven.resolve("bin/mvn").toString(), "-B",
                 "-Dmaven.repo.local=" + System.getProperty("distribution.maven.repo", System.getProperty("user.home") + "/.m2/repository"),
-                "-Prun", "package", "-Dhttp.port=" + port);
+                "-Prun", "package", "-Dhttp.port=" + port, "-Dheadcount.interval=7s");
+        // As the README says: a setting as -Dheadcount.x on the command line, another as HEADCOUNT_X in the environment.
+        Map<String, String> env = Map.of("HEADCOUNT_ENDPOINT", "http://127.0.0.1:9/from-the-environment");
 
         URI demo = URI.create("http://127.0.0.1:" + port + "/headcount/");
         List<ProcessHandle> tree;
-        try (ServerProcess mvn = ServerProcess.start("mvn -Prun package", command, copy, copy.resolve("mvn.log"))) {
+        try (ServerProcess mvn = ServerProcess.start("mvn -Prun package", command, env, copy, copy.resolve("mvn.log"))) {
             mvn.awaitReady(demo, SERVING_WITHIN);
+            assertTrue(mvn.log().contains("flushing every 7000ms to http://127.0.0.1:9/from-the-environment"),
+                    "both settings reached Headcount in Tomcat's JVM:\n" + mvn.tail());
             HttpResponse<String> page = Http.send(Http.request(demo).GET().build());
             assertEquals(200, page.statusCode(), "the demo page");
             assertTrue(page.body().contains("<title>Headcount</title>"), "it is Headcount's demo page: " + page.body());

@@ -20,6 +20,7 @@ import org.headcount.testing.Eventually;
 import org.headcount.testing.FreePort;
 import org.headcount.testing.Receiver;
 import org.headcount.testing.TomcatDistribution;
+import org.headcount.testing.Needs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * (http://localhost:A, a different site from 127.0.0.1) and one whose origin it does not (http://127.0.0.1:B).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Needs({"/usr/bin/chromium", "/usr/bin/chromedriver"})
 class TomcatBrowserIT implements DeployedWar {
 
     private static final Duration SEEN = Duration.ofSeconds(10);

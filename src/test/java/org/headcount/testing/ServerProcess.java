@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,7 @@ public final class ServerProcess implements AutoCloseable {
 
     private final String name;
     private final List<String> command;
+    private final Map<String, String> env;
     private final Path dir;
     private final Path firstLog;
     private final int run;
@@ -34,16 +36,19 @@ public final class ServerProcess implements AutoCloseable {
     private final Thread hook;
     private boolean closed;
 
-    private ServerProcess(String name, List<String> command, Path dir, Path firstLog, int run) throws IOException {
+    private ServerProcess(String name, List<String> command, Map<String, String> env, Path dir, Path firstLog, int run)
+            throws IOException {
         this.name = name;
         this.command = List.copyOf(command);
+        this.env = Map.copyOf(env);
         this.dir = dir;
         this.firstLog = firstLog;
         this.run = run;
         this.log = run == 1 ? firstLog : numbered(firstLog, run);
         Files.createDirectories(log.toAbsolutePath().getParent());
-        this.process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().putAll(env);
+        this.process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         process.getOutputStream().close(); // nothing to say on its stdin: it reads end of file
         this.hook = new Thread(this::stopTree, "stop " + name);
         Runtime.getRuntime().addShutdownHook(hook);
@@ -51,7 +56,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Runs {@code command} in {@code dir}, its output (stdout and stderr) going to {@code log}. */
     public static ServerProcess start(String name, List<String> command, Path dir, Path log) throws IOException {
-        return new ServerProcess(name, command, dir, log, 1);
+        return start(name, command, Map.of(), dir, log);
+    }
+
+    /** As {@link #start(String, List, Path, Path)}, with {@code env} added to this JVM's environment. */
+    public static ServerProcess start(String name, List<String> command, Map<String, String> env, Path dir, Path log)
+            throws IOException {
+        return new ServerProcess(name, command, env, dir, log, 1);
     }
 
     /**
@@ -60,7 +71,7 @@ public final class ServerProcess implements AutoCloseable {
      */
     public ServerProcess restart() throws IOException {
         close();
-        return new ServerProcess(name, command, dir, firstLog, run + 1);
+        return new ServerProcess(name, command, env, dir, firstLog, run + 1);
     }
 
     private static Path numbered(Path log, int run) {

@@ -19,12 +19,14 @@ import org.headcount.testing.NodeProcess;
 import org.headcount.testing.Receiver;
 import org.headcount.testing.RedisServer;
 import org.headcount.testing.Stats;
+import org.headcount.testing.Needs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** Two or three nodes sharing a real redis-server: sums, a node killed without a goodbye, Redis restarted. */
+@Needs("/usr/bin/redis-server")
 class ClusterIT {
 
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(3);

@@ -12,9 +12,11 @@ import org.headcount.testing.Browser;
 import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.LiveClient;
 import org.headcount.testing.SseClient;
+import org.headcount.testing.Needs;
 import org.junit.jupiter.api.Test;
 
 /** dashboard.html in a real headless Chromium against the built WAR: live counts, controls, phone width, restarts. */
+@Needs({"/usr/bin/chromium", "/usr/bin/chromedriver"})
 class DashboardBrowserIT {
 
     /** A join seen in the page: notifyMinDelay (200 ms) plus generous slack for a loaded CI machine. */

@@ -16,6 +16,7 @@ import org.headcount.testing.EmbeddedHeadcount;
 import org.headcount.testing.Http;
 import org.headcount.testing.LiveClient;
 import org.headcount.testing.Receiver;
+import org.headcount.testing.Needs;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * receiver in waves, people joining pages over WebSocket. Written to target/; with {@code -Dheadcount.docs=true}
  * to docs/dashboard.png as well, so an ordinary test run leaves the work tree clean.
  */
+@Needs({"/usr/bin/chromium", "/usr/bin/chromedriver"})
 class DashboardScreenshotIT {
 
     private static final String[] PAGES = {"/", "/articles/policy.html", "/articles/policy.html", "/pages/about.html",

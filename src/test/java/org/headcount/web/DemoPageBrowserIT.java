@@ -20,6 +20,7 @@ import org.headcount.testing.Http;
 import org.headcount.testing.Scrape;
 import org.headcount.testing.Stats;
 import org.headcount.testing.Receiver;
+import org.headcount.testing.Needs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * person sees in two windows, the pixel the page fires, the streamed PNG, and the client's fallback, reconnect
  * and refusal paths.
  */
+@Needs({"/usr/bin/chromium", "/usr/bin/chromedriver"})
 class DemoPageBrowserIT {
 
     /** Join or leave → seen in the page: notifyMinDelay (200 ms) plus generous slack for a loaded CI machine. */
