@@ -152,7 +152,7 @@ public final class ClusterNode {
     private void join(int page, boolean anonymous) {
         String visitor = anonymous ? null : "visitor-" + page + "-" + random.nextInt(VISITORS_PER_PAGE);
         try {
-            members.get(page).add(registry.join("/page-" + page, visitor, new Quiet()));
+            members.get(page).add(registry.join("/page-" + page, visitor, null, new Quiet()));
         } catch (Exception e) {
             throw new IllegalStateException("join /page-" + page + " refused: " + e.getMessage(), e);
         }

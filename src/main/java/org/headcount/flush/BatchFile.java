@@ -41,7 +41,7 @@ final class BatchFile {
         return m.matches() ? m : null;
     }
 
-    /** Writes a temporary file, syncs it, renames it into place and syncs the directory. */
+    /** Writes a temporary file, syncs it and renames it into place; {@link #syncDirectory} then makes the names last. */
     static void write(Path file, byte[] json, boolean posix) throws IOException {
         Path partial = file.resolveSibling(file.getFileName() + PARTIAL);
         try (FileChannel out = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -53,11 +53,10 @@ final class BatchFile {
             out.force(true);
         }
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(file.getParent());
     }
 
     /** Makes a rename itself durable: without it a crash can forget the new name. */
-    private static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) {
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
             directory.force(true);
         } catch (IOException notSupportedHere) {

@@ -68,7 +68,7 @@ public final class Flusher {
         if (client == null) {
             return result(taken.isEmpty() ? "empty" : "logged", 0, 0, taken.size(), hitsTaken, start, null);
         }
-        FormBody.parts(taken, client.secret(), maxBodyBytes).forEach(outbox::add);
+        outbox.addAll(FormBody.parts(taken, client.secret(), maxBodyBytes));
         outbox.writePending();
         long deadline = sendForMs == Long.MAX_VALUE ? Long.MAX_VALUE : start + sendForMs * 1_000_000;
         int delivered = 0;

@@ -1,10 +1,9 @@
 package org.headcount.flush;
 
-import jakarta.json.spi.JsonProvider;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +13,14 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Pixel Ping's flush body, {@code json=<JSON of key → hits>} then {@code &secret=<secret>}, each value escaped as
  * Node's querystring.escape does; and the cutting of a batch's hits into JSON objects whose bodies fit a size limit.
+ * Written byte by byte into plain arrays, a few allocations per key: a flush can hold a million keys.
  */
 final class FormBody {
 
-    private static final JsonProvider JSON = JsonProvider.provider();
     /** Bytes Node's querystring.escape leaves as they are: {@code A-Za-z0-9-_.!~*'()}. */
     private static final boolean[] UNRESERVED = new boolean[128];
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-    /** {@code {}:,"} are each escaped to three bytes. */
+    /** The closing {@code }} escaped: three bytes. */
     private static final int ESCAPED_PUNCTUATION = 3;
 
     static {
@@ -41,59 +40,71 @@ final class FormBody {
      * A single key too large for any body still gets a part of its own: it is the receiver's to refuse.
      */
     static List<Part> parts(Map<String, Long> hits, String secret, long maxBodyBytes) {
-        long room = maxBodyBytes - overhead(secret) - 2 * ESCAPED_PUNCTUATION;
+        // Each entry's size counts its leading '{' or ','; the closing '}' is kept room for.
+        long room = maxBodyBytes - overhead(secret) - ESCAPED_PUNCTUATION;
         List<Part> parts = new ArrayList<>();
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        long[] used = {0, 0, 0}; // escaped bytes, keys, hits of the part being made
+        Bytes json = new Bytes(64 * 1024);
+        long escaped = 0;
+        int keys = 0;
+        long sum = 0;
         for (Map.Entry<String, Long> hit : hits.entrySet()) {
-            // JSON-P's own string escaping, so the text is what a JSON generator writes.
-            byte[] entry = (JSON.createValue(hit.getKey()) + ":" + hit.getValue()).getBytes(StandardCharsets.UTF_8);
-            long size = escapedLength(entry) + (used[1] == 0 ? 0 : ESCAPED_PUNCTUATION);
-            if (used[1] > 0 && used[0] + size > room) {
-                parts.add(close(json, used));
-                json.reset();
-                size -= ESCAPED_PUNCTUATION;
-                used[0] = used[1] = used[2] = 0;
+            int start = json.size;
+            json.put(keys == 0 ? '{' : ',');
+            json.jsonString(hit.getKey());
+            json.put(':');
+            json.ascii(Long.toString(hit.getValue()));
+            long size = escapedLength(json.array, start, json.size);
+            if (keys > 0 && escaped + size > room) {
+                // This key starts the next part: take it back out, close the part, and put it in anew.
+                byte[] entry = Arrays.copyOfRange(json.array, start + 1, json.size);
+                json.size = start;
+                parts.add(json.close(keys, sum));
+                json = new Bytes(Math.max(64 * 1024, entry.length + 2));
+                json.put('{');
+                json.put(entry);
+                escaped = keys = 0;
+                sum = 0;
             }
-            json.write(used[1] == 0 ? '{' : ',');
-            json.writeBytes(entry);
-            used[0] += size;
-            used[1]++;
-            used[2] += hit.getValue();
+            escaped += size;
+            keys++;
+            sum += hit.getValue();
         }
-        if (used[1] > 0) {
-            parts.add(close(json, used));
+        if (keys > 0) {
+            parts.add(json.close(keys, sum));
         }
         return parts;
     }
 
-    private static Part close(ByteArrayOutputStream json, long[] used) {
-        json.write('}');
-        return new Part(json.toByteArray(), (int) used[1], used[2]);
-    }
-
     /** The bytes a body adds around the escaped JSON: {@code json=} and the escaped secret. */
     private static long overhead(String secret) {
-        return "json=".length() + (secret == null ? 0 : "&secret=".length() + escapedLength(secret.getBytes(StandardCharsets.UTF_8)));
+        if (secret == null) {
+            return "json=".length();
+        }
+        byte[] utf8 = secret.getBytes(StandardCharsets.UTF_8);
+        return "json=".length() + "&secret=".length() + escapedLength(utf8, 0, utf8.length);
     }
 
     /** The whole body for one batch's JSON. */
     static byte[] of(byte[] json, String secret) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(json.length + 64);
-        body.writeBytes("json=".getBytes(StandardCharsets.US_ASCII));
-        escape(json, body);
+        byte[] secretUtf8 = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
+        long length = "json=".length() + escapedLength(json, 0, json.length)
+                + (secret == null ? 0 : "&secret=".length() + escapedLength(secretUtf8, 0, secretUtf8.length));
+        Bytes body = new Bytes((int) length);
+        body.ascii("json=");
+        body.escape(json);
         if (secret != null) {
-            body.writeBytes("&secret=".getBytes(StandardCharsets.US_ASCII));
-            escape(secret.getBytes(StandardCharsets.UTF_8), body);
+            body.ascii("&secret=");
+            body.escape(secretUtf8);
         }
-        return body.toByteArray();
+        return body.bytes();
     }
 
     /** Node's querystring.escape of {@code s}: like encodeURIComponent. */
     static String escape(String s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        escape(s.getBytes(StandardCharsets.UTF_8), out);
-        return out.toString(StandardCharsets.US_ASCII);
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        Bytes out = new Bytes((int) escapedLength(utf8, 0, utf8.length));
+        out.escape(utf8);
+        return new String(out.bytes(), StandardCharsets.US_ASCII);
     }
 
     /** Hex HMAC-SHA256 of {@code data[0..length)}, keyed by the UTF-8 of {@code secret}. */
@@ -108,24 +119,95 @@ final class FormBody {
         }
     }
 
-    private static long escapedLength(byte[] in) {
+    private static long escapedLength(byte[] in, int from, int to) {
         long length = 0;
-        for (byte b : in) {
+        for (int i = from; i < to; i++) {
+            byte b = in[i];
             length += b >= 0 && UNRESERVED[b] ? 1 : 3;
         }
         return length;
     }
 
-    private static void escape(byte[] in, ByteArrayOutputStream out) {
-        for (byte value : in) {
-            int b = value & 0xff;
-            if (b < 128 && UNRESERVED[b]) {
-                out.write(b);
-            } else {
-                out.write('%');
-                out.write(HEX[b >> 4]);
-                out.write(HEX[b & 0xf]);
+    /** A growable byte array, without the locking of ByteArrayOutputStream. */
+    private static final class Bytes {
+        byte[] array;
+        int size;
+
+        Bytes(int capacity) {
+            array = new byte[Math.max(capacity, 16)];
+        }
+
+        void put(int b) {
+            if (size == array.length) {
+                array = Arrays.copyOf(array, array.length * 2);
             }
+            array[size++] = (byte) b;
+        }
+
+        void put(byte[] bytes) {
+            if (size + bytes.length > array.length) {
+                array = Arrays.copyOf(array, Math.max(array.length * 2, size + bytes.length));
+            }
+            System.arraycopy(bytes, 0, array, size, bytes.length);
+            size += bytes.length;
+        }
+
+        void ascii(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                put(text.charAt(i));
+            }
+        }
+
+        /** {@code text} as a JSON string in UTF-8, escaped as JSON-P's generator escapes it (RFC 8259). */
+        void jsonString(String text) {
+            put('"');
+            for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+                switch (b) {
+                    case '"', '\\' -> {
+                        put('\\');
+                        put(b);
+                    }
+                    case '\b' -> ascii("\\b");
+                    case '\f' -> ascii("\\f");
+                    case '\n' -> ascii("\\n");
+                    case '\r' -> ascii("\\r");
+                    case '\t' -> ascii("\\t");
+                    default -> {
+                        if (b >= 0 && b < 0x20) {
+                            ascii("\\u00");
+                            put(Character.forDigit(b >> 4, 16));
+                            put(Character.forDigit(b & 0xf, 16));
+                        } else {
+                            put(b);
+                        }
+                    }
+                }
+            }
+            put('"');
+        }
+
+        /** {@code in}, percent-escaped as Node's querystring.escape does. */
+        void escape(byte[] in) {
+            for (byte value : in) {
+                int b = value & 0xff;
+                if (b < 128 && UNRESERVED[b]) {
+                    put(b);
+                } else {
+                    put('%');
+                    put(HEX[b >> 4]);
+                    put(HEX[b & 0xf]);
+                }
+            }
+        }
+
+        /** What was written, in an array of its own size (without a copy when it fits already). */
+        byte[] bytes() {
+            return size == array.length ? array : Arrays.copyOf(array, size);
+        }
+
+        Part close(int keys, long hits) {
+            put('}');
+            return new Part(bytes(), keys, hits);
         }
     }
 }

@@ -91,21 +91,29 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * Puts a new batch at the end of the line, on disk before it is ever sent. A disk that refuses keeps it in
+     * Puts new batches at the end of the line, on disk before any is ever sent. A disk that refuses keeps a batch in
      * memory (logged); {@link #writePending()} tries again.
      */
-    Batch add(FormBody.Part part) {
-        Entry entry = new Entry(new Batch(nextSeq++, UUID.randomUUID().toString(), part.keys(), part.hits()),
-                part.json(), false);
-        entries.addLast(entry);
+    void addAll(List<FormBody.Part> parts) {
+        for (FormBody.Part part : parts) {
+            Entry entry = new Entry(new Batch(nextSeq++, UUID.randomUUID().toString(), part.keys(), part.hits()),
+                    part.json(), false);
+            entries.addLast(entry);
+            write(entry);
+        }
         size = entries.size();
-        write(entry);
-        return entry.batch;
+        if (!parts.isEmpty()) {
+            BatchFile.syncDirectory(dir); // once for all the new names
+        }
     }
 
     /** Writes every batch the disk refused before. */
     void writePending() {
-        entries.stream().filter(e -> !e.written).forEach(this::write);
+        List<Entry> unwritten = entries.stream().filter(e -> !e.written).toList();
+        unwritten.forEach(this::write);
+        if (!unwritten.isEmpty()) {
+            BatchFile.syncDirectory(dir);
+        }
     }
 
     private void write(Entry entry) {

@@ -19,7 +19,7 @@ public final class ClientLimits {
     private static final System.Logger LOG = System.getLogger(ClientLimits.class.getName());
     /** Clients tracked per interval: about 100 bytes each. */
     static final int MAX_CLIENTS = 100_000;
-    /** (client, key) pairs tracked per interval: about 150 bytes each. */
+    /** (client, key) pairs tracked per interval, by their hashes (a key can be 512 characters): about 100 bytes each. */
     static final int MAX_PAIRS = 200_000;
     /** Addresses the interval's log line names; the rest are counted, up to {@link #REMEMBERED_CLIENTS}. */
     static final int LOGGED_CLIENTS = 20;
@@ -37,7 +37,7 @@ public final class ClientLimits {
     /** One interval's counts. */
     private static final class Interval {
         final Cache<String, AtomicInteger[]> clients = Caffeine.newBuilder().maximumSize(MAX_CLIENTS).build();
-        final Cache<String, AtomicInteger> pairs = Caffeine.newBuilder().maximumSize(MAX_PAIRS).build();
+        final Cache<Long, AtomicInteger> pairs = Caffeine.newBuilder().maximumSize(MAX_PAIRS).build();
         final Set<String> limited = ConcurrentHashMap.newKeySet();
 
         /** {@code [new keys, new live pages]} of {@code client} this interval. */
@@ -60,7 +60,8 @@ public final class ClientLimits {
             return true;
         }
         Interval now = interval;
-        String pair = client + '\n' + key;
+        // Two pairs merge only when both the addresses' and the keys' hashes are equal: never to anyone's gain.
+        Long pair = ((long) client.hashCode() << 32) | (key.hashCode() & 0xffffffffL);
         AtomicInteger hits = now.pairs.getIfPresent(pair);
         if (hits == null) {
             if (now.of(client)[0].incrementAndGet() > maxNewKeys) {
