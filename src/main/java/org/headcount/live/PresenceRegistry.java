@@ -33,8 +33,6 @@ public final class PresenceRegistry {
      */
     public static final int WATCH_MAX_PAGES = 1_000;
     /** What a visitor id may be: what headcount.js makes (32 hex digits), bounded so a forged one costs nothing. */
-    /** Marks a page refusal made for a per-client limit, inside join. */
-    private static final String LIMITED = "limited:";
     private static final Pattern VISITOR_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     private final Config config;
@@ -103,17 +101,17 @@ public final class PresenceRegistry {
         long now = clockMs.getAsLong();
         Page.Membership membership = new Page.Membership(
                 visitor != null && VISITOR_ID.matcher(visitor).matches() ? visitor : null, now);
-        String[] refusal = {null};
+        Refused[] refusal = {null};
         Page page = pages.compute(pageName, (name, existing) -> {
             Page p = existing;
             if (p == null) {
                 if (pages.size() >= config.maxPages()) {
-                    refusal[0] = "too many pages (maxPages " + config.maxPages() + ")";
+                    refusal[0] = refused("too many pages (maxPages " + config.maxPages() + ")");
                     return null;
                 }
                 if (client != null && !limits.newLivePage(client)) {
-                    refusal[0] = LIMITED + "too many new pages from one address (maxNewLivePagesPerClient "
-                            + config.maxNewLivePagesPerClient() + ")";
+                    refusal[0] = limited("too many new pages from one address (maxNewLivePagesPerClient "
+                            + config.maxNewLivePagesPerClient() + ")");
                     return null;
                 }
                 p = new Page(name, System.currentTimeMillis(), now);
@@ -125,7 +123,7 @@ public final class PresenceRegistry {
         if (page == null) {
             release(subscriber);
             releaseClient(client);
-            throw refusal[0].startsWith(LIMITED) ? limited(refusal[0].substring(LIMITED.length())) : refused(refusal[0]);
+            throw refusal[0];
         }
         if (config.incrementDelayMs() == 0) {
             page.count(membership);
