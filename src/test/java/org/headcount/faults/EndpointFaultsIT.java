@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.bind.JsonbBuilder;
 import java.math.BigDecimal;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,17 +53,19 @@ class EndpointFaultsIT {
 
     @Test
     void endpointRefusingConnectionsThenRecoveringGetsEveryHitExactlyOnce() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort(); // free now: connections to it are refused
-        }
+        // Bound but not listening: connections are refused, and no other process can take the port meanwhile.
+        Socket reserved = new Socket();
+        reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = reserved.getLocalPort();
         try (EmbeddedHeadcount server = EmbeddedHeadcount.start(Map.of("endpoint", "http://127.0.0.1:" + port + "/hits",
                 "interval", "1h", "flushTimeout", "2s"))) {
-            for (int round = 0; round < 3; round++) {
-                for (int i = 0; i <= round; i++) {
-                    hit(server, "round" + round);
+            try (reserved) {
+                for (int round = 0; round < 3; round++) {
+                    for (int i = 0; i <= round; i++) {
+                        hit(server, "round" + round);
+                    }
+                    assertTrue(Http.adminFlush(server).body().contains("\"outcome\":\"failed\""), "refused, round " + round);
                 }
-                assertTrue(Http.adminFlush(server).body().contains("\"outcome\":\"failed\""), "refused, round " + round);
             }
             try (Receiver receiver = new Receiver(port)) {
                 assertTrue(Http.adminFlush(server).body().contains("\"batchesDelivered\":3"), "the three kept batches go");

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,15 +168,15 @@ class FlusherTest {
 
     @Test
     void refusedConnectionIsAFailureAndTheBatchIsKept() throws Exception {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+        // Bound but not listening: connections are refused, and no other process can take the port meanwhile.
+        try (Socket reserved = new Socket()) {
+            reserved.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Flusher flusher = flusher(URI.create("http://127.0.0.1:" + reserved.getLocalPort() + "/hits"), false, 100, 2_000);
+            hits("k", 1);
+            FlushResult result = flusher.flush();
+            assertEquals("failed", result.outcome(), "connection refused is a failure");
+            assertEquals(1, result.batchesPending(), "the batch is kept");
         }
-        Flusher flusher = flusher(URI.create("http://127.0.0.1:" + closedPort + "/hits"), false, 100, 2_000);
-        hits("k", 1);
-        FlushResult result = flusher.flush();
-        assertEquals("failed", result.outcome(), "connection refused is a failure");
-        assertEquals(1, result.batchesPending(), "the batch is kept");
     }
 
     /** Runs {@code flush} with the hits record at {@code level}, answering the lines it wrote. */

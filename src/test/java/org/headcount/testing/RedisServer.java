@@ -15,41 +15,64 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
 
     private static final String BINARY = "/usr/bin/redis-server";
-    private final int port;
+    private int port;
     private Process process;
 
     public RedisServer() throws Exception {
         if (!new File(BINARY).canExecute()) {
             throw new AssertionError(BINARY + " is missing: install Debian's redis-server (.ci/run does)");
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
+        // A port free a moment ago may be another build's by now: then our redis-server exits, and we try another.
+        for (int attempt = 1; ; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+            try {
+                start();
+                return;
+            } catch (AssertionError | IllegalStateException e) {
+                stop();
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
         }
-        start();
     }
 
     public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** Starts redis-server and waits until it answers PING. */
+    /** Starts redis-server and waits until it answers; fails if the one answering is not this one. */
     public void start() throws Exception {
         process = new ProcessBuilder(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "yes")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Eventually.await("redis-server answers on port " + port, Duration.ofSeconds(20), this::pong);
+        Eventually.await("redis-server answers on port " + port, Duration.ofSeconds(20), () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited: port " + port + " is taken");
+            }
+            return ours();
+        });
     }
 
-    private boolean pong() {
+    /** Whether the redis-server on the port is the one this started (its INFO names its process id). */
+    private boolean ours() {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(1_000);
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write("INFO server\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] reply = new byte[7];
-            int n = in.read(reply);
-            return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            StringBuilder reply = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            for (int n; !reply.toString().contains("\r\nprocess_id:") || !reply.toString().contains("\r\nprocess_supervised");
+                 reply.append(new String(buffer, 0, n, StandardCharsets.US_ASCII))) {
+                if ((n = in.read(buffer)) < 0) {
+                    return false;
+                }
+            }
+            return reply.toString().contains("\r\nprocess_id:" + process.pid() + "\r\n");
         } catch (IOException e) {
             return false;
         }
