@@ -47,8 +47,10 @@ class RunCommandIT {
         List<ProcessHandle> tree;
         try (ServerProcess mvn = ServerProcess.start("mvn -Prun package", command, env, copy, copy.resolve("mvn.log"))) {
             mvn.awaitReady(demo, SERVING_WITHIN);
-            assertTrue(mvn.log().contains("flushing every 7000ms to http://127.0.0.1:9/from-the-environment"),
-                    "both settings reached Headcount in Tomcat's JVM:\n" + mvn.tail());
+            // Tomcat's output reaches Maven's log through Ant's pump, a moment after Tomcat wrote it.
+            Eventually.await("both settings reached Headcount in Tomcat's JVM (its start-up line in mvn.log)",
+                    Duration.ofSeconds(30),
+                    () -> mvn.log().contains("flushing every 7000ms to http://127.0.0.1:9/from-the-environment"));
             HttpResponse<String> page = Http.send(Http.request(demo).GET().build());
             assertEquals(200, page.statusCode(), "the demo page");
             assertTrue(page.body().contains("<title>Headcount</title>"), "it is Headcount's demo page: " + page.body());
