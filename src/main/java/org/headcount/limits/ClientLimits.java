@@ -1,7 +1,6 @@
 package org.headcount.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,17 +9,18 @@ import org.headcount.config.Config;
 
 /**
  * What one client (its address, as the container resolves it) may do per interval: new distinct keys, hits per key,
- * new live pages; and how many live connections it may hold at once. Defaults a real reader never meets. The state
- * lives in caches of fixed size, whatever the number of clients: a client evicted meanwhile starts afresh. The
- * exempt addresses (loopback by default, where a reverse proxy on this machine connects from) are never limited.
+ * new live pages; and how many live connections it may hold at once. Defaults a real reader never meets. The
+ * interval's counts live in {@link CountTable}s of fixed size, 6 MiB in all whatever the number of clients: when
+ * more clients come than fit, the ones with the smallest counts start afresh. The exempt addresses (loopback by
+ * default, where a reverse proxy on this machine connects from) are never limited.
  */
 public final class ClientLimits {
 
     private static final System.Logger LOG = System.getLogger(ClientLimits.class.getName());
-    /** Clients tracked per interval: about 100 bytes each. */
-    static final int MAX_CLIENTS = 100_000;
-    /** (client, key) pairs tracked per interval, by their hashes (a key can be 512 characters): about 100 bytes each. */
-    static final int MAX_PAIRS = 200_000;
+    /** (client, key) pairs counted per interval: 4 MiB. */
+    static final int PAIR_SLOTS = 1 << 19;
+    /** Clients counted per interval, for new keys and for new live pages: 1 MiB each. */
+    static final int CLIENT_SLOTS = 1 << 17;
     /** Addresses the interval's log line names; the rest are counted, up to {@link #REMEMBERED_CLIENTS}. */
     static final int LOGGED_CLIENTS = 20;
     static final int REMEMBERED_CLIENTS = 10_000;
@@ -30,21 +30,15 @@ public final class ClientLimits {
     private final int maxLiveConnections;
     private final int maxNewLivePages;
     private final Set<String> exempt;
+    /** Hashes are seeded per process, so nobody can aim their requests at somebody else's counts. */
+    private final long seed = new SecureRandom().nextLong();
+    private final CountTable hitsPerPair = new CountTable(PAIR_SLOTS);
+    private final CountTable newKeys = new CountTable(CLIENT_SLOTS);
+    private final CountTable newLivePages = new CountTable(CLIENT_SLOTS);
     private final ConcurrentHashMap<String, AtomicInteger> live = new ConcurrentHashMap<>();
     private final AtomicLong limitedTotal = new AtomicLong();
-    private volatile Interval interval = new Interval();
-
-    /** One interval's counts. */
-    private static final class Interval {
-        final Cache<String, AtomicInteger[]> clients = Caffeine.newBuilder().maximumSize(MAX_CLIENTS).build();
-        final Cache<Long, AtomicInteger> pairs = Caffeine.newBuilder().maximumSize(MAX_PAIRS).build();
-        final Set<String> limited = ConcurrentHashMap.newKeySet();
-
-        /** {@code [new keys, new live pages]} of {@code client} this interval. */
-        AtomicInteger[] of(String client) {
-            return clients.get(client, c -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
-        }
-    }
+    private volatile int interval;
+    private volatile Set<String> limited = ConcurrentHashMap.newKeySet();
 
     public ClientLimits(Config config) {
         this.maxNewKeys = config.maxNewKeysPerClient();
@@ -59,17 +53,17 @@ public final class ClientLimits {
         if (exempt.contains(client)) {
             return true;
         }
-        Interval now = interval;
-        // Two pairs merge only when both the addresses' and the keys' hashes are equal: never to anyone's gain.
-        Long pair = ((long) client.hashCode() << 32) | (key.hashCode() & 0xffffffffL);
-        AtomicInteger hits = now.pairs.getIfPresent(pair);
-        if (hits == null) {
-            if (now.of(client)[0].incrementAndGet() > maxNewKeys) {
-                return limited(now, client);
+        int now = interval;
+        long clientHash = hash(seed, client);
+        long pair = hash(clientHash, key);
+        int hits = hitsPerPair.increment(pair, now, false);
+        if (hits == 0) {
+            if (newKeys.increment(clientHash, now, true) > maxNewKeys) {
+                return limited(client);
             }
-            hits = now.pairs.get(pair, p -> new AtomicInteger());
+            hits = hitsPerPair.increment(pair, now, true);
         }
-        return hits.incrementAndGet() <= maxHitsPerKey || limited(now, client);
+        return hits <= maxHitsPerKey || limited(client);
     }
 
     /** Takes one of {@code client}'s live connections; false when it holds its maximum already. */
@@ -82,7 +76,7 @@ public final class ClientLimits {
             return true;
         }
         closeLive(client);
-        return limited(interval, client);
+        return limited(client);
     }
 
     /** Gives back one of {@code client}'s live connections. */
@@ -98,8 +92,7 @@ public final class ClientLimits {
         if (exempt.contains(client)) {
             return true;
         }
-        Interval now = interval;
-        return now.of(client)[1].incrementAndGet() <= maxNewLivePages || limited(now, client);
+        return newLivePages.increment(hash(seed, client), interval, true) <= maxNewLivePages || limited(client);
     }
 
     /** Requests refused by a per-client limit since start. */
@@ -108,24 +101,40 @@ public final class ClientLimits {
     }
 
     /** Starts a new interval; says, in one line, which addresses the one ending was limited for. */
-    public void newInterval() {
-        Interval ended = interval;
-        interval = new Interval();
-        int clients = ended.limited.size();
+    public synchronized void newInterval() {
+        Set<String> ended = limited;
+        limited = ConcurrentHashMap.newKeySet();
+        interval++;
+        int clients = ended.size();
         if (clients > 0) {
             LOG.log(System.Logger.Level.WARNING, "Per-client limits refused requests from {0}{1} address(es) this interval: {2}{3}",
                     clients >= REMEMBERED_CLIENTS ? "at least " : "", clients,
-                    String.join(", ", ended.limited.stream().sorted().limit(LOGGED_CLIENTS).toList()),
+                    String.join(", ", ended.stream().sorted().limit(LOGGED_CLIENTS).toList()),
                     clients > LOGGED_CLIENTS ? " and more" : "");
         }
     }
 
     /** Notes a refusal; always false, for the callers to answer with. */
-    private boolean limited(Interval now, String client) {
+    private boolean limited(String client) {
         limitedTotal.incrementAndGet();
-        if (now.limited.size() < REMEMBERED_CLIENTS) {
-            now.limited.add(client);
+        Set<String> now = limited;
+        if (now.size() < REMEMBERED_CLIENTS) {
+            now.add(client);
         }
         return false;
+    }
+
+    /**
+     * A 64-bit hash of {@code text}, from state {@code start}: FNV-1a over its characters, then SplitMix64's finalizer.
+     * Started from the secret seed, nobody can choose two strings (nor two keys of theirs) that share a count.
+     */
+    private static long hash(long start, String text) {
+        long z = start;
+        for (int i = 0; i < text.length(); i++) {
+            z = (z ^ text.charAt(i)) * 0x100000001b3L;
+        }
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 }

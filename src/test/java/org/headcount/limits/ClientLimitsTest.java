@@ -75,4 +75,30 @@ class ClientLimitsTest {
         assertTrue(limits.newLivePage("10.0.0.1"), "second");
         assertFalse(limits.newLivePage("10.0.0.1"), "third refused");
     }
+
+    @Test
+    void keysWithTheSameStringHashAreStillDistinctKeys() {
+        ClientLimits limits = limits("maxNewKeysPerClient", "1");
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        assertTrue(limits.pixel("10.0.0.1", "Aa"), "the one new key");
+        assertFalse(limits.pixel("10.0.0.1", "BB"), "another key, whatever its String hash");
+    }
+
+    @Test
+    void farMoreClientsThanTheTablesHoldNeitherGrowThemNorFreeAnAbuser() {
+        ClientLimits limits = limits("interval", "10s", "maxNewKeysPerClient", "5");
+        for (int i = 0; i < 20; i++) {
+            assertTrue(limits.pixel("10.9.9.9", "/hammered"), "hit " + i + " within the limit");
+        }
+        assertFalse(limits.pixel("10.9.9.9", "/hammered"), "the 21st hit in 10 s");
+        for (int c = 0; c < 4 * ClientLimits.CLIENT_SLOTS; c++) {
+            String client = "10." + (c >> 16 & 255) + "." + (c >> 8 & 255) + "." + (c & 255);
+            assertTrue(limits.pixel(client, "/page-" + c % 1000), "reader " + c + " is counted");
+        }
+        assertFalse(limits.pixel("10.9.9.9", "/hammered"), "the abuser's count outlived them all");
+        for (int i = 0; i < 5; i++) {
+            limits.pixel("10.9.9.8", "/new-" + i);
+        }
+        assertFalse(limits.pixel("10.9.9.8", "/new-5"), "and a client's new keys stay counted too");
+    }
 }
