@@ -65,7 +65,7 @@ class JettyBehindProxyIT {
             held.add(RawWebSocket.open(proxy, proxyPort, LIVE, 8192, "X-Forwarded-For: 203.0.113.7\r\n"));
             assertEquals("{\"page\":\"/proxied\",\"online\":1}", held.get(0).nextText(), "the first visitor joins");
             try (RawWebSocket again = RawWebSocket.open(proxy, proxyPort, LIVE, 8192, "X-Forwarded-For: 203.0.113.7\r\n")) {
-                assertEquals(1013, again.readUntilClose().code(), "the same forwarded visitor again is over its cap");
+                assertEquals(1013, again.refusal().code(), "the same forwarded visitor again is over its cap");
             }
             held.add(RawWebSocket.open(proxy, proxyPort, LIVE, 8192, "X-Forwarded-For: 203.0.113.8\r\n"));
             assertEquals("{\"page\":\"/proxied\",\"online\":2}", held.get(1).nextText(), "another forwarded visitor joins");
@@ -73,7 +73,7 @@ class JettyBehindProxyIT {
             held.add(RawWebSocket.open(forger, server.port(), LIVE, 8192, "X-Forwarded-For: 198.51.100.1\r\n"));
             assertEquals("{\"page\":\"/proxied\",\"online\":3}", held.get(2).nextText(), "the forger's first joins");
             try (RawWebSocket forged = RawWebSocket.open(forger, server.port(), LIVE, 8192, "X-Forwarded-For: 198.51.100.2\r\n")) {
-                assertEquals(1013, forged.readUntilClose().code(), "on the public connector a forged address is ignored");
+                assertEquals(1013, forged.refusal().code(), "on the public connector a forged address is ignored");
             }
         } finally {
             for (RawWebSocket socket : held) {
