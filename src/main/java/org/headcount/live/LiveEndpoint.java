@@ -93,7 +93,11 @@ public final class LiveEndpoint extends Endpoint {
             return address;
         }
         Object remote = session.getUserProperties().get(REMOTE_ADDRESS);
-        return remote instanceof InetSocketAddress address ? address.getAddress().getHostAddress() : null;
+        if (!(remote instanceof InetSocketAddress address)) {
+            return null;
+        }
+        // Behind Jetty's ForwardedRequestCustomizer it is the forwarded address, unresolved: no InetAddress in it.
+        return address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
     }
 
     private static String first(Session session, String name) {

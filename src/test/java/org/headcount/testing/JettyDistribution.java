@@ -24,13 +24,24 @@ public final class JettyDistribution implements Distribution {
     private static final Duration ADD_MODULES_WITHIN = Duration.ofSeconds(60);
 
     private final Path home;
+    /** The port of jetty-conf's headcount-proxy connector, or 0 without that module. */
+    private final int proxyPort;
 
-    private JettyDistribution(Path home) {
+    private JettyDistribution(Path home, int proxyPort) {
         this.home = home;
+        this.proxyPort = proxyPort;
     }
 
     public static JettyDistribution fromBuild() {
-        return new JettyDistribution(Distributions.fromBuild("distribution.jetty.home", "target/jetty-home-12.1.12"));
+        return new JettyDistribution(Distributions.fromBuild("distribution.jetty.home", "target/jetty-home-12.1.12"), 0);
+    }
+
+    /**
+     * This distribution with jetty-conf's module headcount-proxy added too, as docs/security.md tells users to do
+     * behind a reverse proxy: a second connector on 127.0.0.1:{@code port} takes the client from X-Forwarded-For.
+     */
+    public JettyDistribution withProxyConnector(int port) {
+        return new JettyDistribution(home, port);
     }
 
     @Override
@@ -56,22 +67,26 @@ public final class JettyDistribution implements Distribution {
         command.addAll(Distributions.systemProperties(settings));
         command.addAll(List.of("-jar", home.resolve("start.jar").toString(),
                 "jetty.home=" + home, "jetty.base=" + base, "jetty.http.port=" + httpPort));
+        if (proxyPort != 0) {
+            command.add("headcount.proxy.port=" + proxyPort);
+        }
         ServerProcess process = ServerProcess.start(name(), command, base, base.resolve("logs/console.log"));
         return new DeployedServer(name(), httpPort, base, process).awaitReady();
     }
 
     /** {@code java -jar start.jar --add-modules=...} in the base: writes start.d/ and the modules' files. */
     private void addModules(Path base) throws Exception {
+        String modules = proxyPort == 0 ? MODULES : MODULES + ",headcount-proxy";
         Path log = base.resolve("add-modules.log");
         Process process = new ProcessBuilder(Distributions.java(), "-jar", home.resolve("start.jar").toString(),
-                "jetty.home=" + home, "jetty.base=" + base, "--add-modules=" + MODULES)
+                "jetty.home=" + home, "jetty.base=" + base, "--add-modules=" + modules)
                 .directory(base.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(ADD_MODULES_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("start.jar --add-modules did not finish within " + ADD_MODULES_WITHIN);
         }
         if (process.exitValue() != 0) {
-            throw new AssertionError("start.jar --add-modules=" + MODULES + " failed with " + process.exitValue() + ":\n"
+            throw new AssertionError("start.jar --add-modules=" + modules + " failed with " + process.exitValue() + ":\n"
                     + Files.readString(log, StandardCharsets.UTF_8));
         }
     }

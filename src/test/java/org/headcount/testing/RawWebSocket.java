@@ -71,9 +71,52 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** The next text frame's payload (server frames are unfragmented here); fails on a close or the end. */
     public String nextText() throws IOException {
+        Frame frame = frame();
+        if (frame == null) {
+            throw new IOException("connection ended before a text frame");
+        }
+        if (frame.opcode() != 0x1) {
+            throw new IOException("expected a text frame, got opcode " + frame.opcode() + ": "
+                    + new String(frame.payload(), StandardCharsets.UTF_8));
+        }
+        return new String(frame.payload(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The close frame a refused session gets first, before any data; fails when the first frame is another (the
+     * session was let in), so a refusal that never comes cannot keep the test waiting through the heartbeats.
+     */
+    public Close refusal() throws IOException {
+        Frame frame = frame();
+        if (frame == null) {
+            return new Close(-1, "");
+        }
+        if (frame.opcode() != 0x8) {
+            throw new IOException("expected a close frame, got opcode " + frame.opcode() + ": "
+                    + new String(frame.payload(), StandardCharsets.UTF_8));
+        }
+        return frame.close();
+    }
+
+    /** Reads frames, skipping data, until the server's close frame or the end of the connection. */
+    public Close readUntilClose() throws IOException {
+        try {
+            for (Frame frame = frame(); frame != null; frame = frame()) {
+                if (frame.opcode() == 0x8) {
+                    return frame.close();
+                }
+            }
+            return new Close(-1, "");
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return new Close(-1, "");
+        }
+    }
+
+    /** One server frame, unmasked and unfragmented; null at the end of the connection. */
+    private Frame frame() throws IOException {
         int first = in.read();
         if (first < 0) {
-            throw new IOException("connection ended before a text frame");
+            return null;
         }
         long length = in.readUnsignedByte() & 0x7F;
         if (length == 126) {
@@ -83,38 +126,14 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
-        if ((first & 0x0F) != 0x1) {
-            throw new IOException("expected a text frame, got opcode " + (first & 0x0F) + ": "
-                    + new String(payload, StandardCharsets.UTF_8));
-        }
-        return new String(payload, StandardCharsets.UTF_8);
+        return new Frame(first & 0x0F, payload);
     }
 
-    /** Reads frames, skipping data, until the server's close frame or the end of the connection. */
-    public Close readUntilClose() throws IOException {
-        try {
-            for (;;) {
-                int first = in.read();
-                if (first < 0) {
-                    return new Close(-1, "");
-                }
-                int opcode = first & 0x0F;
-                long length = in.readUnsignedByte() & 0x7F; // server frames are unmasked
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if (opcode == 0x8) {
-                    int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
-                    String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
-                    return new Close(code, reason);
-                }
-            }
-        } catch (java.io.EOFException | java.net.SocketException ended) {
-            return new Close(-1, "");
+    private record Frame(int opcode, byte[] payload) {
+        Close close() {
+            int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
+            String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+            return new Close(code, reason);
         }
     }
 
