@@ -28,7 +28,7 @@ class JettyClientLimitsIT {
                 socket.nextText();
             }
             try (RawWebSocket third = RawWebSocket.open(attacker, jetty.port(), "/headcount/live?page=/jetty", 8192, "")) {
-                assertEquals(1013, third.readUntilClose().code(), "the third from one address is refused");
+                assertEquals(1013, third.refusal().code(), "the third from one address is refused");
             }
             try (RawWebSocket other = RawWebSocket.open(InetAddress.getByName("127.0.0.3"), jetty.port(),
                     "/headcount/live?page=/jetty", 8192, "")) {

@@ -109,7 +109,7 @@ class ClientLimitsIT {
             }
             for (String page : List.of("/hogged", "/other")) {
                 try (RawWebSocket over = RawWebSocket.open(attacker, server.port(), "/headcount/live?page=" + page, 8192, "")) {
-                    RawWebSocket.Close close = over.readUntilClose();
+                    RawWebSocket.Close close = over.refusal();
                     assertEquals(1013, close.code(), "a sixth from one address is refused, whatever the page: try again later");
                     assertTrue(close.reason().contains("maxLiveConnectionsPerClient"), "and says why: " + close.reason());
                 }

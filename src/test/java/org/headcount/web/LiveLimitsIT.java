@@ -33,7 +33,7 @@ class LiveLimitsIT {
             a.next(Duration.ofSeconds(5));
             b.next(Duration.ofSeconds(5));
             try (RawWebSocket third = RawWebSocket.open(server.port(), "/headcount/live?page=/limits", 65536)) {
-                RawWebSocket.Close full = third.readUntilClose();
+                RawWebSocket.Close full = third.refusal();
                 assertEquals(1013, full.code(), "maxConnections 2: try again later");
                 assertEquals("too many connections (maxConnections 2)", full.reason(), "reason");
             }
