@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -41,14 +40,12 @@ public final class PresenceRegistry {
     private final LongSupplier clockMs;
     private final ConcurrentHashMap<String, Page> pages = new ConcurrentHashMap<>();
     private final Set<Page> dirty = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong serializations = new AtomicLong();
     private final RemoteCounts remote;
     private final Set<String> localChanges = ConcurrentHashMap.newKeySet();
-    private final LiveMeters meters = new LiveMeters();
     private final Watchers watchers;
-    private final boolean byVisitors;
-    private final ClientLimits limits;
+    private final ClusterCounts counts;
+    private final Admission admission;
     /** Connections waiting out incrementDelay, in the order they joined (so also the order they become due). */
     private final Queue<Maturing> maturing = new ConcurrentLinkedQueue<>();
 
@@ -66,13 +63,13 @@ public final class PresenceRegistry {
     /** {@code limits} are shared with the pixel: one budget per client for the whole deployment. */
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs, RemoteCounts remote, ClientLimits limits) {
         this.remote = remote;
-        this.limits = limits;
+        this.admission = new Admission(config, limits);
         this.config = config;
         this.watchers = new Watchers(config.notifyMinDelayMs());
         this.throttle = new Throttle(config.notifyDeltaRatio(), config.notifyMinDelayMs(), config.notifyMaxDelayMs());
         this.jsonb = jsonb;
         this.clockMs = clockMs;
-        this.byVisitors = config.countByVisitors();
+        this.counts = new ClusterCounts(pages, remote, config.countByVisitors());
     }
 
     /** A subscriber's place on a page, to hand back to {@link #leave}; {@code client} is its address, or null. */
@@ -90,12 +87,12 @@ public final class PresenceRegistry {
      * not one is ignored, and an id shared by many connections counts them once.
      */
     public Member join(String pageName, String visitor, String client, Subscriber subscriber) throws Refused {
-        checkName(pageName);
-        reserveClient(client);
+        admission.checkName(pageName);
+        admission.reserveClient(client);
         try {
-            reserveConnection(subscriber);
+            admission.reserveConnection(subscriber);
         } catch (Refused e) {
-            releaseClient(client);
+            admission.releaseClient(client);
             throw e;
         }
         long now = clockMs.getAsLong();
@@ -105,13 +102,8 @@ public final class PresenceRegistry {
         Page page = pages.compute(pageName, (name, existing) -> {
             Page p = existing;
             if (p == null) {
-                if (pages.size() >= config.maxPages()) {
-                    refusal[0] = refused("too many pages (maxPages " + config.maxPages() + ")");
-                    return null;
-                }
-                if (client != null && !limits.newLivePage(client)) {
-                    refusal[0] = limited("too many new pages from one address (maxNewLivePagesPerClient "
-                            + config.maxNewLivePagesPerClient() + ")");
+                refusal[0] = admission.newPage(pages.size(), client);
+                if (refusal[0] != null) {
                     return null;
                 }
                 p = new Page(name, System.currentTimeMillis(), now);
@@ -121,8 +113,8 @@ public final class PresenceRegistry {
             return p;
         });
         if (page == null) {
-            release(subscriber);
-            releaseClient(client);
+            admission.releaseConnection(subscriber);
+            admission.releaseClient(client);
             throw refusal[0];
         }
         if (config.incrementDelayMs() == 0) {
@@ -131,7 +123,7 @@ public final class PresenceRegistry {
         } else {
             maturing.add(new Maturing(page, membership, now + config.incrementDelayMs()));
         }
-        subscriber.send(frame(page.name, total(page)));
+        subscriber.send(frame(page.name, counts.of(page)));
         return new Member(page, subscriber, client);
     }
 
@@ -140,39 +132,16 @@ public final class PresenceRegistry {
      * now (join still has the last word, since room can run out in between).
      */
     public void check(String pageName) throws Refused {
-        checkName(pageName);
-        checkRoom();
-        if (!pages.containsKey(pageName) && pages.size() >= config.maxPages()) {
-            throw refused("too many pages (maxPages " + config.maxPages() + ")");
+        admission.checkName(pageName);
+        admission.checkRoom();
+        if (!pages.containsKey(pageName)) {
+            admission.checkPageRoom(pages.size());
         }
     }
 
     /** Refuses a connection when there is no room for one more now: what a watcher of every page must pass. */
     public void checkRoom() throws Refused {
-        if (connections.get() >= config.maxConnections()) {
-            throw refused("too many connections (maxConnections " + config.maxConnections() + ")");
-        }
-    }
-
-    private void checkName(String pageName) throws Refused {
-        if (pageName == null || pageName.isEmpty()) {
-            throw refused("page required");
-        }
-        if (pageName.length() > config.maxPageLength()) {
-            throw refused("page longer than " + config.maxPageLength() + " characters");
-        }
-    }
-
-    /** Every refusal passes here once, so the metrics see each turned-away connection exactly once. */
-    private Refused refused(String reason) {
-        meters.drop(LiveMeters.Drop.REFUSED);
-        return new Refused(reason);
-    }
-
-    /** A refusal for a per-client limit: counted apart, so operators see who is being limited. */
-    private Refused limited(String reason) {
-        meters.drop(LiveMeters.Drop.RATE_LIMITED);
-        return new Refused(reason);
+        admission.checkRoom();
     }
 
     /** Removes a member; safe to call more than once. */
@@ -181,8 +150,8 @@ public final class PresenceRegistry {
         Page.Membership membership = page.members.remove(member.subscriber());
         if (membership != null) {
             page.leave(membership);
-            release(member.subscriber());
-            releaseClient(member.client());
+            admission.releaseConnection(member.subscriber());
+            admission.releaseClient(member.client());
             if (page.members.isEmpty()) {
                 page.emptySinceMs = clockMs.getAsLong();
             }
@@ -192,40 +161,14 @@ public final class PresenceRegistry {
 
     /** Adds a watcher of every page, who is not counted on any; it gets the all-pages frame at once. */
     public void watch(Subscriber watcher) throws Refused {
-        reserveConnection(watcher);
+        admission.reserveConnection(watcher);
         watchers.add(watcher, clockMs.getAsLong(), allPagesFrame());
     }
 
     public void unwatch(Subscriber watcher) {
         if (watchers.remove(watcher)) {
-            release(watcher);
+            admission.releaseConnection(watcher);
         }
-    }
-
-    private void reserveConnection(Subscriber subscriber) throws Refused {
-        if (connections.incrementAndGet() > config.maxConnections()) {
-            connections.decrementAndGet();
-            throw refused("too many connections (maxConnections " + config.maxConnections() + ")");
-        }
-        meters.opened(subscriber.transport());
-    }
-
-    private void reserveClient(String client) throws Refused {
-        if (client != null && !limits.openLive(client)) {
-            throw limited("too many live connections from one address (maxLiveConnectionsPerClient "
-                    + config.maxLiveConnectionsPerClient() + ")");
-        }
-    }
-
-    private void releaseClient(String client) {
-        if (client != null) {
-            limits.closeLive(client);
-        }
-    }
-
-    private void release(Subscriber subscriber) {
-        connections.decrementAndGet();
-        meters.closed(subscriber.transport());
     }
 
     private void changed(Page page) {
@@ -264,29 +207,9 @@ public final class PresenceRegistry {
         watchers.changed();
     }
 
-    private int total(Page page) {
-        Presence others = remote.of(page.name);
-        return others.connections() == 0 ? page.online(byVisitors) : page.presence().with(others).count(byVisitors);
-    }
-
-    /** Who is counted on {@code name} across the cluster. */
-    private Presence clusterPresence(String name) {
-        Page page = pages.get(name);
-        Presence others = remote.of(name);
-        return page == null ? others : page.presence().with(others);
-    }
-
-    /** The count of every page across the cluster. */
-    private Map<String, Integer> clusterCounts() {
-        Map<String, Integer> counts = new java.util.HashMap<>();
-        remote.all().keySet().forEach(name -> counts.put(name, clusterPresence(name).count(byVisitors)));
-        pages.forEach((name, page) -> counts.putIfAbsent(name, page.online(byVisitors)));
-        return counts;
-    }
-
     /** Live connections on this node, watchers included. */
     public int connections() {
-        return connections.get();
+        return admission.connections();
     }
 
     public int pages() {
@@ -295,22 +218,22 @@ public final class PresenceRegistry {
 
     /** Open connections per transport and the connections ended or refused, for the metrics. */
     public LiveMeters meters() {
-        return meters;
+        return admission.meters();
     }
 
     /** Members on every page now (watchers are not members); one pass over the pages. */
     public int totalOnline() {
-        return PageRanking.of(clusterCounts(), 1).total();
+        return PageRanking.of(counts.all(), 1).total();
     }
 
     /** The {@code n} pages with the most members now, busiest first; pages nobody is on are left out. */
     public List<Frames.PageCount> topPages(int n) {
-        return PageRanking.of(clusterCounts(), n).busiest();
+        return PageRanking.of(counts.all(), n).busiest();
     }
 
     /** The page's count across the cluster. */
     public int online(String pageName) {
-        return clusterPresence(pageName).count(byVisitors);
+        return counts.of(pageName);
     }
 
     /** How many frames were serialized: one per page per notice, however many members it has. */
@@ -318,23 +241,9 @@ public final class PresenceRegistry {
         return serializations.get();
     }
 
-    /**
-     * Audience Meter's {@code /stats}, sorted by name: {@code members} (the count) and {@code visitors} across the
-     * cluster unless {@code localOnly}; {@code created} and {@code connections} are this node's (0 for a page only
-     * other nodes have).
-     */
+    /** Audience Meter's {@code /stats}, across the cluster unless {@code localOnly}: see {@link ClusterCounts#stats}. */
     public Map<String, Frames.PageStats> stats(boolean localOnly) {
-        Map<String, Frames.PageStats> stats = new TreeMap<>();
-        pages.forEach((name, p) -> {
-            Presence presence = localOnly ? p.presence() : clusterPresence(name);
-            stats.put(name, new Frames.PageStats(p.createdEpochMs / 1000, p.connections.get(), presence.count(byVisitors),
-                    presence.people()));
-        });
-        if (!localOnly) {
-            remote.all().forEach((name, presence) -> stats.putIfAbsent(name,
-                    new Frames.PageStats(0, 0, presence.count(byVisitors), presence.people())));
-        }
-        return stats;
+        return counts.stats(localOnly);
     }
 
     /** The notifier's work: notices for changed pages and watchers, then expiry of long connections and empty pages. */
@@ -352,7 +261,7 @@ public final class PresenceRegistry {
             it.remove(); // before reading the count: a change from here on marks the page again
         }
         for (Page page : changed) {
-            int online = total(page);
+            int online = counts.of(page);
             if (throttle.due(page.lastSent, online, now - page.lastSentMs)) {
                 Frame frame = frame(page.name, online);
                 page.members.keySet().forEach(member -> member.send(frame));
@@ -404,10 +313,10 @@ public final class PresenceRegistry {
 
     /** Every page's members in {@code total}, and the {@link #WATCH_MAX_PAGES} busiest pages by name. */
     private Frame allPagesFrame() {
-        PageRanking ranking = PageRanking.of(clusterCounts(), WATCH_MAX_PAGES);
-        Map<String, Integer> counts = new TreeMap<>();
-        ranking.busiest().forEach(page -> counts.put(page.page(), page.online()));
+        PageRanking ranking = PageRanking.of(counts.all(), WATCH_MAX_PAGES);
+        Map<String, Integer> byName = new TreeMap<>();
+        ranking.busiest().forEach(page -> byName.put(page.page(), page.online()));
         serializations.incrementAndGet();
-        return new Frame(null, ranking.total(), jsonb.toJson(new Frames.AllPages(ranking.total(), counts)));
+        return new Frame(null, ranking.total(), jsonb.toJson(new Frames.AllPages(ranking.total(), byName)));
     }
 }
