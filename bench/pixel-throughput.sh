@@ -9,10 +9,13 @@
 # With CLIENTS=N (default 10000) the requests to both Tomcats come through tomcat-conf's RemoteIpValve from N
 # client addresses (X-Forwarded-For), so Headcount's per-client limits are at work on every hit; CLIENTS=0 sends
 # them all from 127.0.0.1, which the limits exempt.
-# Knobs (environment): ROUNDS=5 WARMUP_S=10 MEASURE_S=15 CONNS="50 200" KEYS=10000 CLIENTS=10000
+# Before the rounds each server is loaded for INITIAL_WARMUP_S (half at each connection count), so the rounds
+# compare compiled code: Headcount's path takes the JIT about 45 s under load, the no-op WAR's less.
+# Knobs (environment): ROUNDS=5 INITIAL_WARMUP_S=60 WARMUP_S=10 MEASURE_S=15 CONNS="50 200" KEYS=10000 CLIENTS=10000
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS="${ROUNDS:-5}"
+INITIAL_WARMUP_S="${INITIAL_WARMUP_S:-60}"
 WARMUP_S="${WARMUP_S:-10}"
 MEASURE_S="${MEASURE_S:-15}"
 CONNS="${CONNS:-50 200}"
@@ -106,6 +109,10 @@ run_wrk() {
 
 echo "round,position,server,connections,rps,p50_ms,p99_ms,p999_ms,max_ms,requests,keyed,errors,loadavg_1m,server_cpu_us_per_request" >"$CSV"
 SERVERS=(headcount noop pixelping)
+log "initial warm-up: ${INITIAL_WARMUP_S}s per server"
+for s in "${SERVERS[@]}"; do
+    for c in $CONNS; do run_wrk "$s" "$c" $(( INITIAL_WARMUP_S / $(wc -w <<<"$CONNS") )); done
+done
 for (( r=0; r<ROUNDS; r++ )); do
     order=("${SERVERS[@]:r%3}" "${SERVERS[@]:0:r%3}")
     log "round $((r + 1)): ${order[*]} (load average $(loadavg))"
