@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Counts per 64-bit hash, for the current interval only, in a table of fixed size whatever the number of hashes.
- * Each count is one long: the hash's top 31 bits as its tag, the interval's number (8 bits) and the count (24 bits,
- * saturating). Counting costs one cache line and a compare-and-set, never an allocation or a lock, and a new
- * interval clears nothing: a count stamped with another interval reads as none.
+ * Each count is one long: the hash's top 24 bits as its tag, the interval's number (16 bits: a count comes back
+ * only if its slot stays untouched for 65,536 intervals) and the count (24 bits, saturating). Counting costs one
+ * cache line and a compare-and-set, never an allocation or a lock, and a new interval clears nothing: a count
+ * stamped with another interval reads as none.
  *
  * <p>A hash lives in one of the {@link #WAYS} slots of its group. A newcomer to a full group takes the slot with the
  * smallest count, so the counts a flood runs up are the last to go, and a count lost only ever lets a client do
@@ -17,8 +18,8 @@ final class CountTable {
     static final int WAYS = 4;
     static final int MAX_COUNT = 0xFF_FFFF;
     private static final int INTERVAL_SHIFT = 24;
-    private static final long INTERVAL_MASK = 0xFF;
-    private static final int TAG_SHIFT = 32;
+    private static final long INTERVAL_MASK = 0xFFFF;
+    private static final int TAG_SHIFT = 40;
 
     private final AtomicLongArray slots;
     private final int groupMask;

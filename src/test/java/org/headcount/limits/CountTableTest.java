@@ -22,6 +22,7 @@ class CountTableTest {
         assertEquals(1, table.increment(eight, 1, true), "another hash, its own count");
         assertEquals(0, table.increment(seven, 2, false), "a new interval has no count yet");
         assertEquals(1, table.increment(seven, 2, true), "and starts at one");
+        assertEquals(0, table.increment(eight, 1 + 256, false), "a count of 256 intervals ago stays gone");
     }
 
     @Test
