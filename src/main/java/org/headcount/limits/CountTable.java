@@ -43,8 +43,8 @@ final class CountTable {
         long stamp = ((hash >>> TAG_SHIFT | 1) << TAG_SHIFT) | ((interval & INTERVAL_MASK) << INTERVAL_SHIFT);
         for (;;) {
             int victim = group;
-            long victimEntry = slots.get(group);
-            long victimCount = Long.MAX_VALUE;
+            long victimEntry = 0;
+            long victimCount = Long.MAX_VALUE; // so the first slot read is the victim until a smaller count comes
             boolean raced = false;
             for (int i = group; i < group + WAYS; i++) {
                 long entry = slots.get(i);
