@@ -4,13 +4,14 @@
 #   B = a no-op WAR (bench/noop) answering the same GIF with the same headers, in the same Tomcat and conf
 #   C = Pixel Ping 0.1.6 (npm) on this machine's Node, no endpoint
 # wrk -t2 with 10k distinct keys at c50 and c200, rounds rotated A B C, B C A, C A B, ...; each run is a warm-up
-# then a measured run. Then a forced flush to a local receiver, whose hits must equal the keyed requests wrk
-# completed against Headcount. Prints the figures and writes target/bench/pixel-throughput*.csv.
+# then a measured run. Each round starts both Tomcats afresh (a new JVM, a new base) and loads each for
+# INITIAL_WARMUP_S (half at each connection count) before its runs, so the rounds compare compiled code and no
+# comparison rests on one JVM's JIT luck; Pixel Ping runs throughout, warmed up once. Before stopping, Headcount
+# flushes to a local receiver, whose hits must in the end equal the keyed requests wrk completed against Headcount.
+# Prints the figures and writes target/bench/pixel-throughput*.csv. About 25 minutes with the defaults.
 # With CLIENTS=N (default 10000) the requests to both Tomcats come through tomcat-conf's RemoteIpValve from N
 # client addresses (X-Forwarded-For), so Headcount's per-client limits are at work on every hit; CLIENTS=0 sends
 # them all from 127.0.0.1, which the limits exempt.
-# Before the rounds each server is loaded for INITIAL_WARMUP_S (half at each connection count), so the rounds
-# compare compiled code: Headcount's path takes the JIT about 45 s under load, the no-op WAR's less.
 # Knobs (environment): ROUNDS=5 INITIAL_WARMUP_S=60 WARMUP_S=10 MEASURE_S=15 CONNS="50 200" KEYS=10000 CLIENTS=10000
 source "$(dirname "$0")/lib.sh"
 
@@ -52,42 +53,48 @@ RECEIVER_PORT=$(free_port 18190)
 spawn "$OUT/receiver-throughput.log" java -cp "$BENCH_CLASSES" BenchReceiver "$RECEIVER_PORT"
 for _ in $(seq 1 50); do grep -q RECEIVER_READY "$OUT/receiver-throughput.log" && break; sleep 0.1; done
 
-HC_PORT=$(free_port 18181)
-make_base tomcat-headcount "$ROOT/target/headcount.war"
+HC_KEYED=0
+FLUSHES=()
+
+declare -A PID URL PORT WAR=([headcount]="$ROOT/target/headcount.war" [noop]="$OUT/noop.war")
+declare -A PATHQ=([headcount]=/headcount/pixel.gif [noop]=/headcount/pixel.gif [pixelping]=/pixel.gif)
+PORT[headcount]=$(free_port 18181)
+PORT[noop]=$(free_port $((PORT[headcount] + 1)))
+PORT[pixelping]=$(free_port $((PORT[noop] + 1)))
+URL[pixelping]="http://127.0.0.1:${PORT[pixelping]}/pixel.gif"
 # Both Tomcats believe X-Forwarded-For from 127.0.0.1 when CLIENTS > 0: the same conf, the same valve cost.
 trust_proxy() { [[ "$CLIENTS" -gt 0 ]] && uncomment_remote_ip_valve "$OUT/$1/conf/server.xml" || true; }
-trust_proxy tomcat-headcount
-start_tomcat tomcat-headcount "$HC_PORT" -Dheadcount.endpoint="http://127.0.0.1:$RECEIVER_PORT/hits"
-HC_PID=$LAST_PID
-NOOP_PORT=$(free_port $((HC_PORT + 1)))
-make_base tomcat-noop "$OUT/noop.war"
-trust_proxy tomcat-noop
-start_tomcat tomcat-noop "$NOOP_PORT"
-NOOP_PID=$LAST_PID
-PP_PORT=$(free_port $((NOOP_PORT + 1)))
-printf '{"port": %s, "host": "127.0.0.1", "interval": 60}\n' "$PP_PORT" >"$PP_DIR/config.json"
-spawn "$OUT/pixel-ping.log" node "$PP_DIR/node_modules/pixel-ping/bin/pixel-ping" "$PP_DIR/config.json"
-PP_PID=$LAST_PID
-wait_http "http://127.0.0.1:$PP_PORT/pixel.gif" 30 "$OUT/pixel-ping.log"
-# Hits so far (the readiness probes carry no key) are flushed away before counting starts.
-admin_flush "$HC_PORT" >/dev/null
+# Shows server $1's answer to a pixel without key (which counts nothing): the servers answer alike.
+show_headers() {
+    log "$1: $(curl -s -D - -o /dev/null "${URL[$1]}" | tr -d '\r' | grep -iE '^(HTTP|content-type|content-length|cache-control)' | tr '\n' ' ')"
+}
+# Loads server $1 for INITIAL_WARMUP_S (half at each connection count), so that its rounds measure compiled code.
+warm_up() {
+    local c
+    for c in $CONNS; do run_wrk "$1" "$c" $(( INITIAL_WARMUP_S / $(wc -w <<<"$CONNS") )); done
+}
+# Starts Tomcat server $1 (headcount or noop) in a new JVM and a new base, and warms it up. Every round gets fresh
+# JVMs: one JVM's JIT can make the same code run several per cent faster or slower for its whole life, and a
+# comparison of two long-lived JVMs would measure that luck.
+start_server() {
+    local s="$1"
+    make_base "tomcat-$s" "${WAR[$s]}"
+    trust_proxy "tomcat-$s"
+    if [[ "$s" == headcount ]]; then
+        start_tomcat "tomcat-$s" "${PORT[$s]}" -Dheadcount.endpoint="http://127.0.0.1:$RECEIVER_PORT/hits"
+    else
+        start_tomcat "tomcat-$s" "${PORT[$s]}"
+    fi
+    PID[$s]=$LAST_PID
+    URL[$s]="http://127.0.0.1:${PORT[$s]}/headcount/pixel.gif"
+    warm_up "$s"
+}
+# Stops Tomcat server $1; Headcount first flushes what it counted, which the receiver must get in full.
+stop_server() {
+    [[ "$1" == headcount ]] && FLUSHES+=("$(admin_flush "${PORT[$1]}")")
+    stop_pid "${PID[$1]}"
+}
 
-declare -A URL=(
-    [headcount]="http://127.0.0.1:$HC_PORT/headcount/pixel.gif"
-    [noop]="http://127.0.0.1:$NOOP_PORT/headcount/pixel.gif"
-    [pixelping]="http://127.0.0.1:$PP_PORT/pixel.gif")
-declare -A PATHQ=([headcount]=/headcount/pixel.gif [noop]=/headcount/pixel.gif [pixelping]=/pixel.gif)
-for s in headcount noop pixelping; do
-    log "$s: $(curl -s -D - -o /dev/null "${URL[$s]}?key=probe" | tr -d '\r' | grep -iE '^(HTTP|content-type|content-length|cache-control)' | tr '\n' ' ')"
-done
-admin_flush "$HC_PORT" >/dev/null   # the probe hit goes out now, before counting starts
-sleep 0.5
-received_total() { grep '^BATCH' "$OUT/receiver-throughput.log" | tail -1 | sed -n 's/.*total_hits=\([0-9]*\).*/\1/p'; }
-RECEIVED_BEFORE=$(received_total); RECEIVED_BEFORE=${RECEIVED_BEFORE:-0}
-BATCHES_BEFORE=$(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true)
-
-HC_KEYED=0
-declare -A PID=([headcount]=$HC_PID [noop]=$NOOP_PID [pixelping]=$PP_PID)
 CLK_TCK=$(getconf CLK_TCK)
 # CPU time (user + system, in clock ticks) process $1 has used so far.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -109,15 +116,20 @@ run_wrk() {
 
 echo "round,position,server,connections,rps,p50_ms,p99_ms,p999_ms,max_ms,requests,keyed,errors,loadavg_1m,server_cpu_us_per_request" >"$CSV"
 SERVERS=(headcount noop pixelping)
-log "initial warm-up: ${INITIAL_WARMUP_S}s per server"
-for s in "${SERVERS[@]}"; do
-    for c in $CONNS; do run_wrk "$s" "$c" $(( INITIAL_WARMUP_S / $(wc -w <<<"$CONNS") )); done
-done
+# Pixel Ping (a Node process, no endpoint) runs throughout, warmed up once.
+printf '{"port": %s, "host": "127.0.0.1", "interval": 60}\n' "${PORT[pixelping]}" >"$PP_DIR/config.json"
+spawn "$OUT/pixel-ping.log" node "$PP_DIR/node_modules/pixel-ping/bin/pixel-ping" "$PP_DIR/config.json"
+PID[pixelping]=$LAST_PID
+wait_http "${URL[pixelping]}" 30 "$OUT/pixel-ping.log"
+show_headers pixelping
+log "warming up pixelping for ${INITIAL_WARMUP_S}s; each Tomcat gets as long in every round"
+warm_up pixelping
 for (( r=0; r<ROUNDS; r++ )); do
     order=("${SERVERS[@]:r%3}" "${SERVERS[@]:0:r%3}")
     log "round $((r + 1)): ${order[*]} (load average $(loadavg))"
     for (( p=0; p<3; p++ )); do
         s="${order[$p]}"
+        if [[ "$s" != pixelping ]]; then start_server "$s"; (( r > 0 )) || show_headers "$s"; fi
         for c in $CONNS; do
             run_wrk "$s" "$c" "$WARMUP_S"
             la=$(cut -d' ' -f1 /proc/loadavg)
@@ -126,14 +138,16 @@ for (( r=0; r<ROUNDS; r++ )); do
             echo "$((r + 1)),$((p + 1)),$s,$c,${R[rps]},${R[p50_ms]},${R[p99_ms]},${R[p999_ms]},${R[max_ms]},${R[requests]},${R[keyed]},$errors,$la,${R[cpu_us]}" >>"$CSV"
             log "  $s c$c: ${R[rps]} req/s, p50 ${R[p50_ms]} ms, p99 ${R[p99_ms]} ms, server CPU ${R[cpu_us]} µs/request, errors $errors"
         done
+        [[ "$s" == pixelping ]] || stop_server "$s"
     done
 done
 
 # The hits Headcount delivered must equal the keyed requests wrk completed against it.
-FLUSH=$(admin_flush "$HC_PORT")
 sleep 1
-RECEIVED=$(received_total); RECEIVED=$(( ${RECEIVED:-0} - RECEIVED_BEFORE ))
-BATCHES=$(( $(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true) - BATCHES_BEFORE ))
+# The receiver's last BATCH line carries its running total.
+RECEIVED=$(grep '^BATCH' "$OUT/receiver-throughput.log" | tail -1 | sed -n 's/.*total_hits=\([0-9]*\).*/\1/p' || true)
+RECEIVED=${RECEIVED:-0}
+BATCHES=$(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true)
 
 # Medians of per-round ratios.
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -178,7 +192,7 @@ done
 HITS_OK=$([[ "$RECEIVED" == "$HC_KEYED" ]] && echo met || echo "NOT met")
 [[ $HITS_OK == met ]] || ALL_MET=no
 echo "hits: wrk completed $HC_KEYED keyed requests against Headcount; the receiver got $RECEIVED hits in $BATCHES batch(es): $HITS_OK"
-echo "final flush: $FLUSH"
+printf 'flush before each stop: %s\n' "${FLUSHES[@]}"
 echo "-,hits_equal_keyed_requests,$RECEIVED,$HC_KEYED,equal,$HITS_OK" >>"$SUMMARY_CSV"
 echo "load average after: $(loadavg); took $((SECONDS - START_S)) s; all targets: $ALL_MET"
 echo "CSV: $CSV $SUMMARY_CSV"
