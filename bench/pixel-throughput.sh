@@ -3,26 +3,31 @@
 #   A = Headcount (target/headcount.war) in the real Tomcat distribution with tomcat-conf/
 #   B = a no-op WAR (bench/noop) answering the same GIF with the same headers, in the same Tomcat and conf
 #   C = Pixel Ping 0.1.6 (npm) on this machine's Node, no endpoint
-# wrk -t2 with 10k distinct keys at c50 and c200, rounds rotated A B C, B C A, C A B, ...; each run is a warm-up
-# then a measured run. Each round starts both Tomcats afresh (a new JVM, a new base) and loads each for
-# INITIAL_WARMUP_S (half at each connection count) before its runs, so the rounds compare compiled code and no
-# comparison rests on one JVM's JIT luck; Pixel Ping runs throughout, warmed up once. Before stopping, Headcount
-# flushes to a local receiver, whose hits must in the end equal the keyed requests wrk completed against Headcount.
-# Prints the figures and writes target/bench/pixel-throughput*.csv. About 25 minutes with the defaults.
+# wrk -t2 with 10k distinct keys at c50 and c200. Each round starts both Tomcats afresh (a new JVM, a new base) and
+# loads each for INITIAL_WARMUP_S (half at each connection count), so no comparison rests on one JVM's JIT luck;
+# Pixel Ping runs throughout, warmed up once. Then, at each connection count, a WARMUP_S run of each server and
+# SLICES slices in which the three servers take turns for SLICE_S each, in rotated order. The ratios are taken
+# slice by slice: this machine swings between a fast and a slow state every 20-30 s (the same server, 68k and 57k
+# req/s a minute apart), and only servers measured seconds apart see the same state. Every CPU figure is the
+# server's own, from /proc; the CPU each Tomcat spends while the others are loaded (its background work) is
+# printed too. Before stopping, Headcount flushes to a local receiver, whose hits must in the end equal the keyed
+# requests wrk completed against Headcount.
+# Prints the figures and writes target/bench/pixel-throughput*.csv. About 30 minutes with the defaults.
 # With CLIENTS=N (default 10000) the requests to both Tomcats come through tomcat-conf's RemoteIpValve from N
 # client addresses (X-Forwarded-For), so Headcount's per-client limits are at work on every hit; CLIENTS=0 sends
 # them all from 127.0.0.1, which the limits exempt.
-# Knobs (environment): ROUNDS=5 INITIAL_WARMUP_S=60 WARMUP_S=10 MEASURE_S=15 CONNS="50 200" KEYS=10000 CLIENTS=10000
+# Knobs (environment): ROUNDS=5 INITIAL_WARMUP_S=60 WARMUP_S=5 SLICES=4 SLICE_S=5 CONNS="50 200" KEYS=10000 CLIENTS=10000
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS="${ROUNDS:-5}"
 INITIAL_WARMUP_S="${INITIAL_WARMUP_S:-60}"
-WARMUP_S="${WARMUP_S:-10}"
-MEASURE_S="${MEASURE_S:-15}"
+WARMUP_S="${WARMUP_S:-5}"
+SLICES="${SLICES:-4}"
+SLICE_S="${SLICE_S:-5}"
 CONNS="${CONNS:-50 200}"
 KEYS="${KEYS:-10000}"
 CLIENTS="${CLIENTS:-10000}"
-TAIL_MS=500
+TAIL_MS=200
 CSV="$OUT/pixel-throughput.csv"
 SUMMARY_CSV="$OUT/pixel-throughput-summary.csv"
 START_S=$SECONDS
@@ -96,17 +101,26 @@ stop_server() {
 }
 
 CLK_TCK=$(getconf CLK_TCK)
+# CPU each Tomcat used while the others were loaded (its background work), in ticks and seconds, over all rounds.
+declare -A IDLE_TICKS=([headcount]=0 [noop]=0) IDLE_MS=([headcount]=0 [noop]=0) OWN_TICKS=([headcount]=0 [noop]=0) \
+    OWN_MS=([headcount]=0 [noop]=0) ROUND_TICKS
+now_ms() { date +%s%3N; }
 # CPU time (user + system, in clock ticks) process $1 has used so far.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # Runs wrk against server $1 with $2 connections for $3 s; sets R[...] from its WRK_RESULT line.
 declare -A R
 run_wrk() {
-    local server="$1" conns="$2" secs="$3" out kv cpu_before cpu_used
+    local server="$1" conns="$2" secs="$3" out kv cpu_before cpu_used started_ms
     cpu_before=$(cpu_ticks "${PID[$server]}")
+    started_ms=$(now_ms)
     out=$(timeout $((secs + 60)) wrk -t2 -c"$conns" -d"${secs}s" --timeout 5s -s "$ROOT/bench/pixel.lua" "${URL[$server]}" \
         -- "$secs" "$KEYS" "$TAIL_MS" /bench/page- "${PATHQ[$server]}" 0 "" "$([[ $server == pixelping ]] && echo 0 || echo "$CLIENTS")") \
         || die "wrk against $server: $out"
     cpu_used=$(( $(cpu_ticks "${PID[$server]}") - cpu_before ))
+    if [[ "$server" != pixelping ]]; then
+        OWN_TICKS[$server]=$(( OWN_TICKS[$server] + cpu_used ))
+        OWN_MS[$server]=$(( OWN_MS[$server] + $(now_ms) - started_ms ))
+    fi
     R=()
     for kv in $(grep '^WRK_RESULT' <<<"$out" | cut -d' ' -f2-); do R[${kv%%=*}]=${kv#*=}; done
     [[ -n "${R[requests]:-}" ]] || die "no WRK_RESULT from wrk against $server: $out"
@@ -114,7 +128,10 @@ run_wrk() {
     if [[ "$server" == headcount ]]; then HC_KEYED=$((HC_KEYED + R[keyed])); fi
 }
 
-echo "round,position,server,connections,rps,p50_ms,p99_ms,p999_ms,max_ms,requests,keyed,errors,loadavg_1m,server_cpu_us_per_request" >"$CSV"
+# Medians; field R S C F: column F of every slice of round R (all rounds: "") for server S at C connections.
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+field_round() { awk -F, -v r="$1" -v s="$2" -v c="$3" -v f="$4" '($1==r || r=="") && $4==s && $5==c {print $f}' "$CSV"; }
+echo "round,slice,position,server,connections,rps,p50_ms,p99_ms,p999_ms,max_ms,requests,keyed,errors,loadavg_1m,server_cpu_us_per_request" >"$CSV"
 SERVERS=(headcount noop pixelping)
 # Pixel Ping (a Node process, no endpoint) runs throughout, warmed up once.
 printf '{"port": %s, "host": "127.0.0.1", "interval": 60}\n' "${PORT[pixelping]}" >"$PP_DIR/config.json"
@@ -124,21 +141,32 @@ wait_http "${URL[pixelping]}" 30 "$OUT/pixel-ping.log"
 show_headers pixelping
 log "warming up pixelping for ${INITIAL_WARMUP_S}s; each Tomcat gets as long in every round"
 warm_up pixelping
-for (( r=0; r<ROUNDS; r++ )); do
-    order=("${SERVERS[@]:r%3}" "${SERVERS[@]:0:r%3}")
-    log "round $((r + 1)): ${order[*]} (load average $(loadavg))"
-    for (( p=0; p<3; p++ )); do
-        s="${order[$p]}"
-        if [[ "$s" != pixelping ]]; then start_server "$s"; (( r > 0 )) || show_headers "$s"; fi
-        for c in $CONNS; do
-            run_wrk "$s" "$c" "$WARMUP_S"
-            la=$(cut -d' ' -f1 /proc/loadavg)
-            run_wrk "$s" "$c" "$MEASURE_S"
-            errors=$((R[connect_errors] + R[read_errors] + R[write_errors] + R[status_errors] + R[timeouts]))
-            echo "$((r + 1)),$((p + 1)),$s,$c,${R[rps]},${R[p50_ms]},${R[p99_ms]},${R[p999_ms]},${R[max_ms]},${R[requests]},${R[keyed]},$errors,$la,${R[cpu_us]}" >>"$CSV"
-            log "  $s c$c: ${R[rps]} req/s, p50 ${R[p50_ms]} ms, p99 ${R[p99_ms]} ms, server CPU ${R[cpu_us]} µs/request, errors $errors"
+for (( r=1; r<=ROUNDS; r++ )); do
+    log "round $r: both Tomcats afresh (load average $(loadavg))"
+    for s in headcount noop; do start_server "$s"; (( r > 1 )) || show_headers "$s"; done
+    round_start=$(now_ms)
+    for s in headcount noop; do ROUND_TICKS[$s]=$(cpu_ticks "${PID[$s]}"); OWN_TICKS[$s]=0; OWN_MS[$s]=0; done
+    for c in $CONNS; do
+        for s in "${SERVERS[@]}"; do run_wrk "$s" "$c" "$WARMUP_S"; done
+        for (( k=1; k<=SLICES; k++ )); do
+            shift_by=$(( (r + k) % 3 ))
+            order=("${SERVERS[@]:shift_by}" "${SERVERS[@]:0:shift_by}")
+            for (( p=0; p<3; p++ )); do
+                s="${order[$p]}"
+                la=$(cut -d' ' -f1 /proc/loadavg)
+                run_wrk "$s" "$c" "$SLICE_S"
+                errors=$((R[connect_errors] + R[read_errors] + R[write_errors] + R[status_errors] + R[timeouts]))
+                echo "$r,$k,$((p + 1)),$s,$c,${R[rps]},${R[p50_ms]},${R[p99_ms]},${R[p999_ms]},${R[max_ms]},${R[requests]},${R[keyed]},$errors,$la,${R[cpu_us]}" >>"$CSV"
+            done
         done
-        [[ "$s" == pixelping ]] || stop_server "$s"
+        for s in "${SERVERS[@]}"; do
+            log "  $s c$c: median of round $r: $(field_round "$r" "$s" "$c" 6 | median) req/s, server CPU $(field_round "$r" "$s" "$c" 15 | median) µs/request"
+        done
+    done
+    for s in headcount noop; do
+        IDLE_TICKS[$s]=$(( IDLE_TICKS[$s] + $(cpu_ticks "${PID[$s]}") - ROUND_TICKS[$s] - OWN_TICKS[$s] ))
+        IDLE_MS[$s]=$(( IDLE_MS[$s] + $(now_ms) - round_start - OWN_MS[$s] ))
+        stop_server "$s"
     done
 done
 
@@ -149,45 +177,50 @@ RECEIVED=$(grep '^BATCH' "$OUT/receiver-throughput.log" | tail -1 | sed -n 's/.*
 RECEIVED=${RECEIVED:-0}
 BATCHES=$(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true)
 
-# Medians of per-round ratios.
-median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-field() { awk -F, -v r="$1" -v s="$2" -v c="$3" -v f="$4" '$1==r && $3==s && $4==c {print $f}' "$CSV"; }
 echo "connections,metric,median,rounds,target,met" >"$SUMMARY_CSV"
 report() { # connections metric median per-round target met
     echo "$1,$2,$3,$4,$5,$6" >>"$SUMMARY_CSV"
     printf '  c%-4s %-34s median %-7s (rounds: %s)  target %s: %s\n' "$1" "$2" "$3" "$4" "$5" "$6"
 }
 echo
-echo "== Pixel throughput (wrk -t2, $KEYS keys from $CLIENTS client addresses (0: all from 127.0.0.1), ${WARMUP_S}s warm-up + ${MEASURE_S}s measured per run, $ROUNDS rotated rounds) =="
+echo "== Pixel throughput (wrk -t2, $KEYS keys from $CLIENTS client addresses (0: all from 127.0.0.1), $ROUNDS rounds of fresh Tomcats, each ${SLICES} rotated slices of ${SLICE_S}s per server and connection count) =="
 machine_facts
 printf '%-6s %-10s %14s %10s %10s %16s\n' conns server "req/s (med)" "p50 ms" "p99 ms" "CPU µs/request"
 for c in $CONNS; do
     for s in "${SERVERS[@]}"; do
-        printf '%-6s %-10s %14s %10s %10s %16s\n' "c$c" "$s" \
-            "$(for (( r=1; r<=ROUNDS; r++ )); do field $r $s $c 5; done | median)" \
-            "$(for (( r=1; r<=ROUNDS; r++ )); do field $r $s $c 6; done | median)" \
-            "$(for (( r=1; r<=ROUNDS; r++ )); do field $r $s $c 7; done | median)" \
-            "$(for (( r=1; r<=ROUNDS; r++ )); do field $r $s $c 14; done | median)"
+        printf '%-6s %-10s %14s %10s %10s %16s\n' "c$c" "$s" "$(field_round "" $s $c 6 | median)" \
+            "$(field_round "" $s $c 7 | median)" "$(field_round "" $s $c 8 | median)" "$(field_round "" $s $c 15 | median)"
     done
 done
+for s in headcount noop; do
+    printf 'background CPU of %s while the others were loaded: %s ms/s\n' "$s" \
+        "$(awk -v t="${IDLE_TICKS[$s]}" -v hz="$CLK_TCK" -v ms="${IDLE_MS[$s]}" 'BEGIN {printf "%.1f", t * 1e6 / hz / ms}')"
+done
 ALL_MET=yes
-ratio_rounds() { # connections server-a server-b field
-    for (( r=1; r<=ROUNDS; r++ )); do
-        awk -v a="$(field $r "$2" "$1" "$4")" -v b="$(field $r "$3" "$1" "$4")" 'BEGIN {printf "%.3f\n", a / b}'
-    done
+# "round ratio" for every slice at connections $1: column $4 of server $2 over server $3's in the same slice.
+ratios() {
+    awk -F, -v c="$1" -v a="$2" -v b="$3" -v f="$4" 'NR > 1 && $5 == c {v[$1 "," $2 "," $4] = $f; slice[$1 "," $2] = $1}
+        END {for (x in slice) if ((x "," a) in v && (x "," b) in v) printf "%s %.4f\n", slice[x], v[x "," a] / v[x "," b]}' "$CSV"
 }
-check() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {print ((op == ">=" ? v >= t : v <= t) ? "met" : "NOT met")}'; }
+# Reports the median of the slice ratios, with each round's median beside it.
+report_ratio() { # connections metric server-a server-b field target-op target (empty: none)
+    local all per_round m met
+    all=$(ratios "$1" "$3" "$4" "$5")
+    m=$(cut -d' ' -f2 <<<"$all" | median)
+    per_round=$(for (( r=1; r<=ROUNDS; r++ )); do grep "^$r " <<<"$all" | cut -d' ' -f2 | median; done | xargs printf '%.3f ')
+    met="-"
+    if [[ -n "$7" ]]; then met=$(awk -v v="$m" -v op="$6" -v t="$7" 'BEGIN {print ((op == ">=" ? v >= t : v <= t) ? "met" : "NOT met")}'); fi
+    [[ $met != "NOT met" ]] || ALL_MET=no
+    echo "$1,$2,$m,$per_round,$6 $7,$met" >>"$SUMMARY_CSV"
+    printf '  c%-4s %-34s median %-7.3f (per round: %s)  target %s: %s\n' "$1" "$2" "$m" "$per_round" "${7:+$6 $7}${7:-none}" "$met"
+}
+echo "connections,metric,median,round_medians,target,met" >"$SUMMARY_CSV"
 for c in $CONNS; do
-    rr=$(ratio_rounds "$c" headcount noop 5 | paste -sd' '); m=$(tr ' ' '\n' <<<"$rr" | median); met=$(check "$m" ">=" 0.95)
-    report "$c" "headcount/noop req/s" "$m" "$rr" ">= 0.95" "$met"; [[ $met == met ]] || ALL_MET=no
-    rr=$(ratio_rounds "$c" headcount pixelping 5 | paste -sd' '); m=$(tr ' ' '\n' <<<"$rr" | median); met=$(check "$m" ">=" 1.5)
-    report "$c" "headcount/pixelping req/s" "$m" "$rr" ">= 1.5" "$met"; [[ $met == met ]] || ALL_MET=no
-    rr=$(ratio_rounds "$c" headcount noop 7 | paste -sd' '); m=$(tr ' ' '\n' <<<"$rr" | median)
-    if [[ "$c" == 200 ]]; then met=$(check "$m" "<=" 1.25); [[ $met == met ]] || ALL_MET=no; else met="(no target)"; fi
-    report "$c" "headcount/noop p99" "$m" "$rr" "<= 1.25 at c200" "$met"
+    report_ratio "$c" "headcount/noop req/s" headcount noop 6 ">=" 0.95
+    report_ratio "$c" "headcount/pixelping req/s" headcount pixelping 6 ">=" 1.5
+    report_ratio "$c" "headcount/noop p99" headcount noop 8 "<=" "$([[ $c == 200 ]] && echo 1.25)"
     # What the machine's noise hides from req/s: the server's own CPU time per request (the load generator shares the cores).
-    rr=$(ratio_rounds "$c" headcount noop 14 | paste -sd' '); m=$(tr ' ' '\n' <<<"$rr" | median)
-    report "$c" "headcount/noop server CPU per req" "$m" "$rr" "(no target)" "-"
+    report_ratio "$c" "headcount/noop server CPU per req" headcount noop 15 "" ""
 done
 HITS_OK=$([[ "$RECEIVED" == "$HC_KEYED" ]] && echo met || echo "NOT met")
 [[ $HITS_OK == met ]] || ALL_MET=no
