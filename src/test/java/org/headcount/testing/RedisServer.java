@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,9 +23,7 @@ public final class RedisServer implements AutoCloseable {
         }
         // A port free a moment ago may be another build's by now: then our redis-server exits, and we try another.
         for (int attempt = 1; ; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = socket.getLocalPort();
-            }
+            port = FreePort.next();
             try {
                 start();
                 return;
