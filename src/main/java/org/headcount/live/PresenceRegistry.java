@@ -1,16 +1,12 @@
 package org.headcount.live;
 
 import jakarta.json.bind.Jsonb;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.headcount.config.Config;
@@ -35,21 +31,12 @@ public final class PresenceRegistry {
     private static final Pattern VISITOR_ID = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
     private final Config config;
-    private final Throttle throttle;
-    private final Jsonb jsonb;
     private final LongSupplier clockMs;
     private final ConcurrentHashMap<String, Page> pages = new ConcurrentHashMap<>();
-    private final Set<Page> dirty = ConcurrentHashMap.newKeySet();
-    private final AtomicLong serializations = new AtomicLong();
-    private final RemoteCounts remote;
-    private final Set<String> localChanges = ConcurrentHashMap.newKeySet();
     private final Watchers watchers;
     private final ClusterCounts counts;
+    private final Notices notices;
     private final Admission admission;
-    /** Connections waiting out incrementDelay, in the order they joined (so also the order they become due). */
-    private final Queue<Maturing> maturing = new ConcurrentLinkedQueue<>();
-
-    private record Maturing(Page page, Page.Membership membership, long dueMs) {}
 
     /** A single node; {@code clockMs} is a monotonic millisecond clock (tests pass their own). */
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs) {
@@ -62,14 +49,12 @@ public final class PresenceRegistry {
 
     /** {@code limits} are shared with the pixel: one budget per client for the whole deployment. */
     public PresenceRegistry(Config config, Jsonb jsonb, LongSupplier clockMs, RemoteCounts remote, ClientLimits limits) {
-        this.remote = remote;
         this.admission = new Admission(config, limits);
         this.config = config;
-        this.watchers = new Watchers(config.notifyMinDelayMs());
-        this.throttle = new Throttle(config.notifyDeltaRatio(), config.notifyMinDelayMs(), config.notifyMaxDelayMs());
-        this.jsonb = jsonb;
         this.clockMs = clockMs;
+        this.watchers = new Watchers(config.notifyMinDelayMs());
         this.counts = new ClusterCounts(pages, remote, config.countByVisitors());
+        this.notices = new Notices(config, jsonb, counts, remote.isClustered(), watchers);
     }
 
     /** A subscriber's place on a page, to hand back to {@link #leave}; {@code client} is its address, or null. */
@@ -119,11 +104,11 @@ public final class PresenceRegistry {
         }
         if (config.incrementDelayMs() == 0) {
             page.count(membership);
-            changed(page);
+            notices.changed(page);
         } else {
-            maturing.add(new Maturing(page, membership, now + config.incrementDelayMs()));
+            notices.countFrom(page, membership, now + config.incrementDelayMs());
         }
-        subscriber.send(frame(page.name, counts.of(page)));
+        subscriber.send(notices.frame(page.name, counts.of(page)));
         return new Member(page, subscriber, client);
     }
 
@@ -155,14 +140,14 @@ public final class PresenceRegistry {
             if (page.members.isEmpty()) {
                 page.emptySinceMs = clockMs.getAsLong();
             }
-            changed(page);
+            notices.changed(page);
         }
     }
 
     /** Adds a watcher of every page, who is not counted on any; it gets the all-pages frame at once. */
     public void watch(Subscriber watcher) throws Refused {
         admission.reserveConnection(watcher);
-        watchers.add(watcher, clockMs.getAsLong(), allPagesFrame());
+        notices.watch(watcher, clockMs.getAsLong());
     }
 
     public void unwatch(Subscriber watcher) {
@@ -171,22 +156,9 @@ public final class PresenceRegistry {
         }
     }
 
-    private void changed(Page page) {
-        dirty.add(page);
-        watchers.changed();
-        if (remote.isClustered()) {
-            localChanges.add(page.name);
-        }
-    }
-
     /** Pages whose local count changed since the last call, for the cluster to publish. */
     public Set<String> takeLocalChanges() {
-        Set<String> taken = new java.util.HashSet<>();
-        for (Iterator<String> it = localChanges.iterator(); it.hasNext(); ) {
-            taken.add(it.next());
-            it.remove();
-        }
-        return taken;
+        return notices.takeLocalChanges();
     }
 
     /** Who this node counts on every page it knows. */
@@ -198,13 +170,7 @@ public final class PresenceRegistry {
 
     /** Other nodes' counts changed for {@code names}: their members here hear it when the throttle allows. */
     public void remoteChanged(Set<String> names) {
-        for (String name : names) {
-            Page page = pages.get(name);
-            if (page != null) {
-                dirty.add(page);
-            }
-        }
-        watchers.changed();
+        notices.remoteChanged(names.stream().map(pages::get).filter(Objects::nonNull).toList());
     }
 
     /** Live connections on this node, watchers included. */
@@ -238,7 +204,7 @@ public final class PresenceRegistry {
 
     /** How many frames were serialized: one per page per notice, however many members it has. */
     public long serializations() {
-        return serializations.get();
+        return notices.serializations();
     }
 
     /** Audience Meter's {@code /stats}, across the cluster unless {@code localOnly}: see {@link ClusterCounts#stats}. */
@@ -246,32 +212,19 @@ public final class PresenceRegistry {
         return counts.stats(localOnly);
     }
 
-    /** The notifier's work: notices for changed pages and watchers, then expiry of long connections and empty pages. */
+    /** The notifier's work: the notices due, see {@link Notices}. */
     public void tick() {
-        long now = clockMs.getAsLong();
-        for (Maturing due = maturing.peek(); due != null && due.dueMs() <= now; due = maturing.peek()) {
-            maturing.poll();
-            if (due.page().count(due.membership())) {
-                changed(due.page());
-            }
-        }
-        List<Page> changed = new ArrayList<>(dirty.size());
-        for (Iterator<Page> it = dirty.iterator(); it.hasNext(); ) {
-            changed.add(it.next());
-            it.remove(); // before reading the count: a change from here on marks the page again
-        }
-        for (Page page : changed) {
-            int online = counts.of(page);
-            if (throttle.due(page.lastSent, online, now - page.lastSentMs)) {
-                Frame frame = frame(page.name, online);
-                page.members.keySet().forEach(member -> member.send(frame));
-                page.lastSent = online;
-                page.lastSentMs = now;
-            } else if (online != page.lastSent) {
-                dirty.add(page); // not yet: ask again next tick
-            }
-        }
-        watchers.tick(now, this::allPagesFrame);
+        notices.tick(clockMs.getAsLong());
+    }
+
+    /** Runs {@code wake} whenever a notice becomes pending: the notifier ticks only while there is something to tell. */
+    public void onPendingNotice(Runnable wake) {
+        notices.onPending(wake);
+    }
+
+    /** Whether a later {@link #tick} has anything to do. */
+    public boolean noticesPending() {
+        return notices.pending();
     }
 
     /** Closes connections older than maxConnDuration and forgets pages empty for pageCleanDelay. */
@@ -287,7 +240,7 @@ public final class PresenceRegistry {
                 });
             }
             pages.computeIfPresent(name, (n, p) ->
-                    p.members.isEmpty() && now - p.emptySinceMs >= config.pageCleanDelayMs() && !dirty.contains(p) ? null : p);
+                    p.members.isEmpty() && now - p.emptySinceMs >= config.pageCleanDelayMs() && !notices.pending(p) ? null : p);
         });
         if (maxAge > 0) {
             watchers.expire(now, maxAge);
@@ -304,19 +257,5 @@ public final class PresenceRegistry {
     public void closeAll() {
         pages.values().forEach(page -> page.members.keySet().forEach(member -> member.close(Closing.SHUTDOWN)));
         watchers.forEach(watcher -> watcher.close(Closing.SHUTDOWN));
-    }
-
-    private Frame frame(String page, int online) {
-        serializations.incrementAndGet();
-        return new Frame(page, online, jsonb.toJson(new Frames.PageCount(page, online)));
-    }
-
-    /** Every page's members in {@code total}, and the {@link #WATCH_MAX_PAGES} busiest pages by name. */
-    private Frame allPagesFrame() {
-        PageRanking ranking = PageRanking.of(counts.all(), WATCH_MAX_PAGES);
-        Map<String, Integer> byName = new TreeMap<>();
-        ranking.busiest().forEach(page -> byName.put(page.page(), page.online()));
-        serializations.incrementAndGet();
-        return new Frame(null, ranking.total(), jsonb.toJson(new Frames.AllPages(ranking.total(), byName)));
     }
 }

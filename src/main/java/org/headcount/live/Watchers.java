@@ -34,6 +34,11 @@ final class Watchers {
         changed = true;
     }
 
+    /** Whether a change waits for its frame. */
+    boolean pending() {
+        return changed && !joinedMs.isEmpty();
+    }
+
     /** Sends a fresh frame, built only when due, to every watcher. */
     void tick(long nowMs, Supplier<Frame> frame) {
         if (changed && !joinedMs.isEmpty() && nowMs - lastFrameMs >= minDelayMs) {
