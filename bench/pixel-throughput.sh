@@ -177,11 +177,6 @@ RECEIVED=$(grep '^BATCH' "$OUT/receiver-throughput.log" | tail -1 | sed -n 's/.*
 RECEIVED=${RECEIVED:-0}
 BATCHES=$(grep -c '^BATCH' "$OUT/receiver-throughput.log" || true)
 
-echo "connections,metric,median,rounds,target,met" >"$SUMMARY_CSV"
-report() { # connections metric median per-round target met
-    echo "$1,$2,$3,$4,$5,$6" >>"$SUMMARY_CSV"
-    printf '  c%-4s %-34s median %-7s (rounds: %s)  target %s: %s\n' "$1" "$2" "$3" "$4" "$5" "$6"
-}
 echo
 echo "== Pixel throughput (wrk -t2, $KEYS keys from $CLIENTS client addresses (0: all from 127.0.0.1), $ROUNDS rounds of fresh Tomcats, each ${SLICES} rotated slices of ${SLICE_S}s per server and connection count) =="
 machine_facts
@@ -208,11 +203,11 @@ report_ratio() { # connections metric server-a server-b field target-op target (
     all=$(ratios "$1" "$3" "$4" "$5")
     m=$(cut -d' ' -f2 <<<"$all" | median)
     per_round=$(for (( r=1; r<=ROUNDS; r++ )); do grep "^$r " <<<"$all" | cut -d' ' -f2 | median; done | xargs printf '%.3f ')
-    met="-"
+    met="(no target)"
     if [[ -n "$7" ]]; then met=$(awk -v v="$m" -v op="$6" -v t="$7" 'BEGIN {print ((op == ">=" ? v >= t : v <= t) ? "met" : "NOT met")}'); fi
     [[ $met != "NOT met" ]] || ALL_MET=no
     echo "$1,$2,$m,$per_round,$6 $7,$met" >>"$SUMMARY_CSV"
-    printf '  c%-4s %-34s median %-7.3f (per round: %s)  target %s: %s\n' "$1" "$2" "$m" "$per_round" "${7:+$6 $7}${7:-none}" "$met"
+    printf '  c%-4s %-34s median %-7.3f (per round: %s)  target %s: %s\n' "$1" "$2" "$m" "$per_round" "${7:+$6 $7}" "$met"
 }
 echo "connections,metric,median,round_medians,target,met" >"$SUMMARY_CSV"
 for c in $CONNS; do
