@@ -207,7 +207,7 @@ report_ratio() { # connections metric server-a server-b field target-op target (
     if [[ -n "$7" ]]; then met=$(awk -v v="$m" -v op="$6" -v t="$7" 'BEGIN {print ((op == ">=" ? v >= t : v <= t) ? "met" : "NOT met")}'); fi
     [[ $met != "NOT met" ]] || ALL_MET=no
     echo "$1,$2,$m,$per_round,$6 $7,$met" >>"$SUMMARY_CSV"
-    printf '  c%-4s %-34s median %-7.3f (per round: %s)  target %s: %s\n' "$1" "$2" "$m" "$per_round" "${7:+$6 $7}" "$met"
+    printf '  c%-4s %-34s median %-7.3f (per round: %s)  %s%s\n' "$1" "$2" "$m" "$per_round" "${7:+target $6 $7: }" "$met"
 }
 echo "connections,metric,median,round_medians,target,met" >"$SUMMARY_CSV"
 for c in $CONNS; do
