@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.headcount.config.Config;
 import org.headcount.config.ConfigLoader;
@@ -28,9 +29,9 @@ class PresenceRegistryTest {
     private final Jsonb jsonb = JsonbBuilder.create();
     private final AtomicLong clock = new AtomicLong(1_000_000);
 
-    /** Records what the registry sends it. */
+    /** Records what the registry sends it, from any thread. */
     static class Recorder implements Subscriber {
-        final List<String> frames = new ArrayList<>();
+        final List<String> frames = new CopyOnWriteArrayList<>();
         Closing closed;
         Transport transport = Transport.WEBSOCKET;
 
